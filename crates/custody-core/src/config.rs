@@ -1,0 +1,338 @@
+//! `custody.toml`: the organisation, the roles it holds, its AI systems, where the store lives.
+//!
+//! Parsing never panics; every error names the file, line, column and problem.
+
+use crate::role::Role;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How far an AI system is exposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Exposure {
+    /// Used only inside the organisation.
+    Internal,
+    /// Offered to outside parties through an API.
+    ExternalApi,
+    /// Open to the public (for example a public chatbot).
+    Public,
+}
+
+impl Exposure {
+    pub const ALL: [Exposure; 3] = [Exposure::Internal, Exposure::ExternalApi, Exposure::Public];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Exposure::Internal => "internal",
+            Exposure::ExternalApi => "external-api",
+            Exposure::Public => "public",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Exposure, String> {
+        Exposure::ALL
+            .into_iter()
+            .find(|e| e.as_str() == s)
+            .ok_or_else(|| format!("unknown exposure `{s}`; valid: internal, external-api, public"))
+    }
+}
+
+impl fmt::Display for Exposure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    pub name: String,
+    /// The roles of ETSI EN 304 223 the organisation holds.
+    pub roles: Vec<Role>,
+}
+
+/// An AI system the organisation builds or runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct System {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub intended_use: String,
+    pub exposure: Exposure,
+}
+
+/// Where the evidence store lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// Path of the SQLite database, relative to the directory holding `custody.toml`.
+    pub path: String,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            path: ".custody/custody.db".into(),
+        }
+    }
+}
+
+/// The whole `custody.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub organisation: Organisation,
+    #[serde(default, rename = "system", skip_serializing_if = "Vec::is_empty")]
+    pub systems: Vec<System>,
+    #[serde(default)]
+    pub store: StoreConfig,
+}
+
+/// A configuration problem, located in the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Largest `custody.toml` we read; anything bigger is not a hand-written configuration.
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
+
+impl Config {
+    /// Parses and checks `text`, naming `file` in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        let at = |offset: usize, message: String| {
+            let (line, column) = line_col(text, offset);
+            ConfigError {
+                file: file.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        if text.len() > MAX_CONFIG_BYTES {
+            return Err(at(
+                0,
+                format!(
+                    "file is {} bytes; the limit is {MAX_CONFIG_BYTES}",
+                    text.len()
+                ),
+            ));
+        }
+        let cfg: Config = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            at(offset, e.message().trim().to_string())
+        })?;
+        // Semantic checks, located at the first occurrence of the offending key.
+        let find = |needle: &str| text.find(needle).unwrap_or(0);
+        if cfg.organisation.name.trim().is_empty() {
+            return Err(at(find("name"), "organisation.name is empty".into()));
+        }
+        if cfg.organisation.roles.is_empty() {
+            return Err(at(
+                find("roles"),
+                format!(
+                    "organisation.roles is empty; give at least one of: {}",
+                    Role::valid_list()
+                ),
+            ));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for s in &cfg.systems {
+            if s.name.trim().is_empty() {
+                return Err(at(
+                    find("[[system]]"),
+                    "a [[system]] has an empty name".into(),
+                ));
+            }
+            if !names.insert(s.name.as_str()) {
+                let first = find(&format!("\"{}\"", s.name));
+                let second = text[first + 1..]
+                    .find(&format!("\"{}\"", s.name))
+                    .map(|o| o + first + 1)
+                    .unwrap_or(first);
+                return Err(at(second, format!("system `{}` is declared twice", s.name)));
+            }
+        }
+        if cfg.store.path.trim().is_empty() {
+            return Err(at(find("path"), "store.path is empty".into()));
+        }
+        Ok(cfg)
+    }
+
+    /// Renders the configuration as commented TOML that [`Config::parse`] reads back unchanged.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::new();
+        out.push_str(
+            "# custody configuration: who we are for ETSI EN 304 223, and our AI systems.\n",
+        );
+        out.push_str("# Roles: developer, system-operator, data-custodian (any combination).\n");
+        out.push_str("# Exposure of a system: internal, external-api, public.\n\n");
+        out.push_str("[organisation]\n");
+        out.push_str(&format!("name = {}\n", quote(&self.organisation.name)));
+        let roles: Vec<String> = self
+            .organisation
+            .roles
+            .iter()
+            .map(|r| quote(r.as_str()))
+            .collect();
+        out.push_str(&format!("roles = [{}]\n", roles.join(", ")));
+        for s in &self.systems {
+            out.push_str("\n[[system]]\n");
+            out.push_str(&format!("name = {}\n", quote(&s.name)));
+            out.push_str(&format!("description = {}\n", quote(&s.description)));
+            out.push_str(&format!("intended_use = {}\n", quote(&s.intended_use)));
+            out.push_str(&format!("exposure = {}\n", quote(s.exposure.as_str())));
+        }
+        out.push_str("\n[store]\n");
+        out.push_str("# SQLite database, relative to this file.\n");
+        out.push_str(&format!("path = {}\n", quote(&self.store.path)));
+        out
+    }
+}
+
+/// A TOML basic string with every character that needs it escaped.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[organisation]
+name = "Acme Bank"
+roles = ["developer", "system-operator"]
+
+[[system]]
+name = "fraud-scoring"
+description = "Scores card payments"
+intended_use = "Flag likely fraud for human review"
+exposure = "internal"
+"#;
+
+    #[test]
+    fn parses_and_round_trips() {
+        let c = Config::parse(GOOD, "custody.toml").expect("valid");
+        assert_eq!(
+            c.organisation.roles,
+            vec![Role::Developer, Role::SystemOperator]
+        );
+        assert_eq!(c.store.path, ".custody/custody.db");
+        let again = Config::parse(&c.to_toml(), "x").expect("round trip");
+        assert_eq!(again, c);
+    }
+
+    #[test]
+    fn hostile_strings_round_trip() {
+        let mut c = Config::parse(GOOD, "f").expect("valid");
+        c.organisation.name = "Ac\"me\\ \n\t\u{1}\u{7f} Ünïcode ]] [x]".into();
+        c.systems[0].description = "'''\"\"\" # not a comment".into();
+        assert_eq!(Config::parse(&c.to_toml(), "x").expect("round trip"), c);
+    }
+
+    #[test]
+    fn unknown_role_names_line_and_lists_valid_roles() {
+        let bad = GOOD.replace("\"system-operator\"", "\"operator\"");
+        let e = Config::parse(&bad, "custody.toml").unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("custody.toml", 4));
+        assert!(
+            e.message.contains("developer") && e.message.contains("data-custodian"),
+            "{e}"
+        );
+        assert!(e.to_string().starts_with("custody.toml:4:"), "{e}");
+    }
+
+    #[test]
+    fn syntax_errors_and_unknown_keys_are_located() {
+        let e = Config::parse("[organisation]\nname = \"x\nroles = []\n", "c.toml").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        let e = Config::parse(
+            &GOOD.replace(
+                "exposure = \"internal\"",
+                "exposure = \"internal\"\ncolour = 1",
+            ),
+            "c",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 11, "{e}");
+        assert!(e.message.contains("colour"), "{e}");
+        let e = Config::parse(&GOOD.replace("internal", "intranet"), "c").unwrap_err();
+        assert!(e.message.contains("external-api"), "{e}");
+    }
+
+    #[test]
+    fn semantic_errors() {
+        let e = Config::parse("[organisation]\nname = \"x\"\nroles = []\n", "c").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("system-operator"));
+        let dup = format!("{GOOD}\n[[system]]\nname = \"fraud-scoring\"\nexposure = \"public\"\n");
+        let e = Config::parse(&dup, "c").unwrap_err();
+        assert!(e.message.contains("twice"), "{e}");
+        assert_eq!(e.line, 13, "{e}");
+        let e = Config::parse(
+            "[organisation]\nname = \" \"\nroles = [\"developer\"]\n",
+            "c",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for s in [
+            "",
+            "\u{0}",
+            "[[[",
+            "organisation = 5",
+            "[organisation]\nname=1",
+            "\u{feff}x=\"\\u{d800}\"",
+        ] {
+            assert!(Config::parse(s, "c").is_err(), "{s:?}");
+        }
+        let big = "#".repeat(MAX_CONFIG_BYTES + 1);
+        assert!(
+            Config::parse(&big, "c")
+                .unwrap_err()
+                .message
+                .contains("limit")
+        );
+    }
+}

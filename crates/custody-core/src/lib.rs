@@ -1,0 +1,19 @@
+//! Domain types of custody. No IO, no async, no terminal: everything here is pure data and
+//! pure functions over it, so every other crate can depend on it.
+//!
+//! - [`role`]: the roles of ETSI EN 304 223 and the parties a provision names.
+//! - [`catalog`]: the 72 provisions, embedded at build time from `catalog/provisions.toml`.
+//! - [`applicability`]: which provisions the roles an organisation holds oblige, and why.
+//! - [`config`]: the `custody.toml` model, parsed with file/line/column errors.
+
+pub mod applicability;
+pub mod catalog;
+pub mod config;
+pub mod role;
+
+pub use applicability::{Applicable, Reason, applicable};
+pub use catalog::{
+    Capability, Catalog, EvidenceKind, Modality, Phase, Principle, Provision, ProvisionId,
+};
+pub use config::{Config, ConfigError, Exposure, Organisation, System};
+pub use role::{Party, Role};

@@ -1,0 +1,538 @@
+//! The embedded SQLite backend: WAL journal, foreign keys on, a busy timeout, full fsync.
+
+use crate::migrate::{LATEST_VERSION, MIGRATIONS, checksum};
+use crate::{ConfigChange, Result, Store, StoreError, StoredOrganisation, StoredSystem};
+use custody_core::{Exposure, Role, System};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `PRAGMA application_id` of every custody store ("CUST"), so custody never mistakes another
+/// program's database for its own.
+const APPLICATION_ID: i64 = 0x4355_5354;
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// How long to wait for another process's lock before giving up with [`StoreError::Locked`].
+    pub busy_timeout: Duration,
+    /// Before upgrading an existing store, copy it to `<path>.pre-v<N>.bak`.
+    pub backup_before_upgrade: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            busy_timeout: Duration::from_secs(5),
+            backup_before_upgrade: true,
+        }
+    }
+}
+
+/// What opening did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// A new store was created.
+    Created,
+    /// An existing store was opened; `upgraded_from` is its version before migrations ran.
+    Existing { upgraded_from: Option<u32> },
+}
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+    busy_ms: u64,
+}
+
+enum State {
+    Empty,
+    Custody,
+}
+
+impl SqliteStore {
+    /// Opens an existing store and brings its schema up to date.
+    pub fn open(path: &Path, opts: &OpenOptions) -> Result<SqliteStore> {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        let store = SqliteStore::connect(path, opts, false)?;
+        match store.state()? {
+            State::Custody => {}
+            State::Empty => {
+                return Err(StoreError::Foreign {
+                    path: path.to_path_buf(),
+                    detail: "the database is empty (was it created by `custody init`?)".into(),
+                });
+            }
+        }
+        let mut store = store;
+        store.migrate(LATEST_VERSION, opts)?;
+        Ok(store)
+    }
+
+    /// Opens the store, creating it (and its directory) if there is none. An existing file is
+    /// never truncated or recreated: it must be a custody store, or an empty file.
+    pub fn open_or_create(path: &Path, opts: &OpenOptions) -> Result<(SqliteStore, Opened)> {
+        let existed = path.exists();
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !existed && !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+                path: dir.to_path_buf(),
+                detail: e.to_string(),
+            })?;
+        }
+        let mut store = SqliteStore::connect(path, opts, !existed)?;
+        let how = match store.state()? {
+            State::Empty => {
+                store.migrate(LATEST_VERSION, opts)?;
+                Opened::Created
+            }
+            State::Custody => {
+                let before = store.schema_version()?;
+                store.migrate(LATEST_VERSION, opts)?;
+                let upgraded_from = (before < LATEST_VERSION).then_some(before);
+                Opened::Existing { upgraded_from }
+            }
+        };
+        Ok((store, how))
+    }
+
+    /// Creates a store at an older schema version. For upgrade tests only.
+    #[doc(hidden)]
+    pub fn create_at_version(path: &Path, version: u32) -> Result<SqliteStore> {
+        let opts = OpenOptions::default();
+        let mut store = SqliteStore::connect(path, &opts, true)?;
+        match store.state()? {
+            State::Empty => store.migrate(version, &opts)?,
+            State::Custody => return Err(store.err_other("store exists already")),
+        }
+        Ok(store)
+    }
+
+    fn connect(path: &Path, opts: &OpenOptions, create: bool) -> Result<SqliteStore> {
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let busy_ms = u64::try_from(opts.busy_timeout.as_millis()).unwrap_or(u64::MAX);
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| map_err(path, busy_ms, e))?;
+        conn.busy_timeout(opts.busy_timeout)
+            .map_err(|e| map_err(path, busy_ms, e))?;
+        let store = SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+            busy_ms,
+        };
+        // Reading the header is the first thing that notices a file that is not SQLite.
+        store
+            .conn
+            .pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0))
+            .map_err(|e| store.map(e))?;
+        store
+            .conn
+            .pragma_update(None, "foreign_keys", true)
+            .map_err(|e| store.map(e))?;
+        store
+            .conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| store.map(e))?;
+        Ok(store)
+    }
+
+    fn state(&self) -> Result<State> {
+        let app_id: i64 = self
+            .conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(|e| self.map(e))?;
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", [], |r| r.get(0))
+            .map_err(|e| self.map(e))?;
+        match (app_id, tables) {
+            (APPLICATION_ID, _) => Ok(State::Custody),
+            (0, 0) => Ok(State::Empty),
+            (0, n) => Err(StoreError::Foreign {
+                path: self.path.clone(),
+                detail: format!("it holds {n} tables of another program"),
+            }),
+            (other, _) => Err(StoreError::Foreign {
+                path: self.path.clone(),
+                detail: format!("its application id is {other:#x}"),
+            }),
+        }
+    }
+
+    /// Applies every pending migration up to `target`, each in its own transaction.
+    fn migrate(&mut self, target: u32, opts: &OpenOptions) -> Result<()> {
+        let applied = self.applied()?;
+        for (version, sum) in &applied {
+            match MIGRATIONS.iter().find(|(v, _, _)| v == version) {
+                None => {
+                    return Err(StoreError::TooNew {
+                        path: self.path.clone(),
+                        found: *version,
+                        supported: LATEST_VERSION,
+                    });
+                }
+                Some((_, _, sql)) if checksum(sql) != *sum => {
+                    return Err(StoreError::MigrationChanged {
+                        path: self.path.clone(),
+                        version: *version,
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        let current = applied.iter().map(|(v, _)| *v).max().unwrap_or(0);
+        if current >= target {
+            return Ok(());
+        }
+        if current > 0 {
+            self.conn
+                .pragma_update(None, "journal_mode", "WAL")
+                .map_err(|e| self.map(e))?;
+            if opts.backup_before_upgrade {
+                self.backup(current)?;
+            }
+        }
+        for (version, name, sql) in MIGRATIONS
+            .iter()
+            .filter(|(v, _, _)| *v > current && *v <= target)
+        {
+            let path = self.path.clone();
+            let busy = self.busy_ms;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|e| map_err(&path, busy, e))?;
+            if *version == 1 {
+                tx.execute_batch(&format!(
+                    "PRAGMA application_id = {APPLICATION_ID};
+                     CREATE TABLE schema_migration (
+                         version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                         checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+                     ) STRICT;"
+                ))
+                .map_err(|e| map_err(&path, busy, e))?;
+            }
+            tx.execute_batch(sql).map_err(|e| map_err(&path, busy, e))?;
+            tx.execute(
+                "INSERT INTO schema_migration (version, name, checksum) VALUES (?1, ?2, ?3)",
+                params![version, name, checksum(sql)],
+            )
+            .map_err(|e| map_err(&path, busy, e))?;
+            tx.commit().map_err(|e| map_err(&path, busy, e))?;
+        }
+        // WAL is a property of the file; set it once the store exists.
+        self.conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| self.map(e))?;
+        Ok(())
+    }
+
+    fn applied(&self) -> Result<Vec<(u32, String)>> {
+        let exists: bool = self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migration')", [], |r| r.get(0))
+            .map_err(|e| self.map(e))?;
+        if !exists {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT version, checksum FROM schema_migration ORDER BY version")
+            .map_err(|e| self.map(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.map(e))?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| self.map(e))?;
+        Ok(rows)
+    }
+
+    /// A consistent copy of the store before it is upgraded from `version`.
+    fn backup(&self, version: u32) -> Result<()> {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(format!(".pre-v{version}.bak"));
+        let target = PathBuf::from(name);
+        if target.exists() {
+            return Ok(());
+        }
+        let target_str = target.to_string_lossy().into_owned();
+        self.conn
+            .execute("VACUUM INTO ?1", params![target_str])
+            .map_err(|e| self.map(e))?;
+        Ok(())
+    }
+
+    fn map(&self, e: rusqlite::Error) -> StoreError {
+        map_err(&self.path, self.busy_ms, e)
+    }
+
+    fn err_other(&self, detail: &str) -> StoreError {
+        StoreError::Other {
+            path: self.path.clone(),
+            detail: detail.into(),
+        }
+    }
+}
+
+fn map_err(path: &Path, busy_ms: u64, e: rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked {
+            path,
+            waited_ms: busy_ms,
+        },
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path,
+            detail: e.to_string(),
+        },
+        Some(
+            ErrorCode::CannotOpen
+            | ErrorCode::PermissionDenied
+            | ErrorCode::ReadOnly
+            | ErrorCode::DiskFull
+            | ErrorCode::SystemIoFailure,
+        ) => StoreError::Io {
+            path,
+            detail: e.to_string(),
+        },
+        _ => StoreError::Other {
+            path,
+            detail: e.to_string(),
+        },
+    }
+}
+
+fn exposure_of(s: &str) -> Exposure {
+    // The column has a CHECK constraint; anything else cannot be stored.
+    Exposure::parse(s).unwrap_or(Exposure::Public)
+}
+
+impl Store for SqliteStore {
+    fn describe(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn schema_version(&self) -> Result<u32> {
+        Ok(self.applied()?.iter().map(|(v, _)| *v).max().unwrap_or(0))
+    }
+
+    fn record_organisation(
+        &mut self,
+        name: &str,
+        roles: &[Role],
+        systems: &[System],
+        at: &str,
+    ) -> Result<Vec<ConfigChange>> {
+        let path = self.path.clone();
+        let busy = self.busy_ms;
+        let m = |e: rusqlite::Error| map_err(&path, busy, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(m)?;
+        let mut changes = Vec::new();
+        let mut change = |kind: &str, subject: &str, detail: String| {
+            changes.push(ConfigChange {
+                at: at.to_string(),
+                kind: kind.into(),
+                subject: subject.into(),
+                detail,
+            });
+        };
+
+        let old_name: Option<String> = tx
+            .query_row("SELECT name FROM organisation WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(m)?;
+        match old_name {
+            Some(old) if old == name => {}
+            Some(old) => change("organisation-renamed", name, format!("was {old}")),
+            None => {}
+        }
+        tx.execute(
+            "INSERT INTO organisation (id, name, updated_at) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+             WHERE organisation.name <> excluded.name",
+            params![name, at],
+        )
+        .map_err(m)?;
+
+        let old_roles: Vec<String> = {
+            let mut st = tx
+                .prepare("SELECT role FROM organisation_role ORDER BY role")
+                .map_err(m)?;
+            st.query_map([], |r| r.get(0))
+                .map_err(m)?
+                .collect::<std::result::Result<_, _>>()
+                .map_err(m)?
+        };
+        for r in roles {
+            if !old_roles.iter().any(|o| o == r.as_str()) {
+                tx.execute(
+                    "INSERT INTO organisation_role (role, since) VALUES (?1, ?2)",
+                    params![r.as_str(), at],
+                )
+                .map_err(m)?;
+                change("role-added", r.as_str(), String::new());
+            }
+        }
+        for o in &old_roles {
+            if !roles.iter().any(|r| r.as_str() == o) {
+                tx.execute("DELETE FROM organisation_role WHERE role = ?1", params![o])
+                    .map_err(m)?;
+                change("role-removed", o, String::new());
+            }
+        }
+
+        type Row = (String, String, String, Option<String>);
+        let old_systems: Vec<(String, Row)> = {
+            let mut st = tx.prepare("SELECT name, description, intended_use, exposure, retired_at FROM system ORDER BY name").map_err(m)?;
+            st.query_map([], |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            })
+            .map_err(m)?
+            .collect::<std::result::Result<_, _>>()
+            .map_err(m)?
+        };
+        for s in systems {
+            let old = old_systems
+                .iter()
+                .find(|(n, _)| *n == s.name)
+                .map(|(_, row)| row);
+            match old {
+                None => {
+                    tx.execute(
+                        "INSERT INTO system (name, description, intended_use, exposure, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                        params![s.name, s.description, s.intended_use, s.exposure.as_str(), at],
+                    )
+                    .map_err(m)?;
+                    change("system-added", &s.name, s.exposure.as_str().to_string());
+                }
+                Some((desc, use_, exp, retired)) => {
+                    let mut fields = Vec::new();
+                    if *desc != s.description {
+                        fields.push("description");
+                    }
+                    if *use_ != s.intended_use {
+                        fields.push("intended_use");
+                    }
+                    if exp != s.exposure.as_str() {
+                        fields.push("exposure");
+                    }
+                    if retired.is_some() {
+                        change("system-restored", &s.name, String::new());
+                    }
+                    if !fields.is_empty() {
+                        change("system-changed", &s.name, fields.join(", "));
+                    }
+                    if retired.is_some() || !fields.is_empty() {
+                        tx.execute(
+                            "UPDATE system SET description = ?2, intended_use = ?3, exposure = ?4, updated_at = ?5, retired_at = NULL WHERE name = ?1",
+                            params![s.name, s.description, s.intended_use, s.exposure.as_str(), at],
+                        )
+                        .map_err(m)?;
+                    }
+                }
+            }
+        }
+        for (n, (_, _, _, retired)) in &old_systems {
+            if retired.is_none() && !systems.iter().any(|s| s.name == *n) {
+                tx.execute(
+                    "UPDATE system SET retired_at = ?2, updated_at = ?2 WHERE name = ?1",
+                    params![n, at],
+                )
+                .map_err(m)?;
+                change("system-retired", n, String::new());
+            }
+        }
+        for c in &changes {
+            tx.execute(
+                "INSERT INTO config_change (at, kind, subject, detail) VALUES (?1, ?2, ?3, ?4)",
+                params![c.at, c.kind, c.subject, c.detail],
+            )
+            .map_err(m)?;
+        }
+        tx.commit().map_err(m)?;
+        Ok(changes)
+    }
+
+    fn organisation(&self) -> Result<Option<StoredOrganisation>> {
+        let m = |e| self.map(e);
+        let Some(name): Option<String> = self
+            .conn
+            .query_row("SELECT name FROM organisation WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(m)?
+        else {
+            return Ok(None);
+        };
+        let mut st = self
+            .conn
+            .prepare("SELECT role FROM organisation_role")
+            .map_err(m)?;
+        let mut roles: Vec<Role> = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(m)?
+            .filter_map(|r| r.ok().and_then(|s| Role::parse(&s).ok()))
+            .collect();
+        roles.sort();
+        let mut st = self
+            .conn
+            .prepare("SELECT name, description, intended_use, exposure, created_at, retired_at FROM system ORDER BY name")
+            .map_err(m)?;
+        let systems = st
+            .query_map([], |r| {
+                Ok(StoredSystem {
+                    system: System {
+                        name: r.get(0)?,
+                        description: r.get(1)?,
+                        intended_use: r.get(2)?,
+                        exposure: exposure_of(&r.get::<_, String>(3)?),
+                    },
+                    created_at: r.get(4)?,
+                    retired_at: r.get(5)?,
+                })
+            })
+            .map_err(m)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(m)?;
+        Ok(Some(StoredOrganisation {
+            name,
+            roles,
+            systems,
+        }))
+    }
+
+    fn config_history(&self) -> Result<Vec<ConfigChange>> {
+        let m = |e| self.map(e);
+        let mut st = self
+            .conn
+            .prepare("SELECT at, kind, subject, detail FROM config_change ORDER BY id")
+            .map_err(m)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(ConfigChange {
+                    at: r.get(0)?,
+                    kind: r.get(1)?,
+                    subject: r.get(2)?,
+                    detail: r.get(3)?,
+                })
+            })
+            .map_err(m)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(m)?;
+        Ok(rows)
+    }
+}
