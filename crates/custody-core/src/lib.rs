@@ -5,10 +5,12 @@
 //! - [`catalog`]: the 72 provisions, embedded at build time from `catalog/provisions.toml`.
 //! - [`applicability`]: which provisions the roles an organisation holds oblige, and why.
 //! - [`config`]: the `custody.toml` model, parsed with file/line/column errors.
+//! - [`finding`]: findings, severities, locations and the registry of rule codes.
 
 pub mod applicability;
 pub mod catalog;
 pub mod config;
+pub mod finding;
 pub mod role;
 
 pub use applicability::{Applicable, Reason, applicable};
@@ -16,4 +18,5 @@ pub use catalog::{
     Capability, Catalog, EvidenceKind, Modality, Phase, Principle, Provision, ProvisionId,
 };
 pub use config::{Config, ConfigError, Exposure, Organisation, System};
+pub use finding::{Finding, Location, RULES, Rule, Severity, rule};
 pub use role::{Party, Role};

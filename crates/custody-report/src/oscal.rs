@@ -6,7 +6,7 @@ use custody_core::{Catalog, Provision};
 use serde_json::{Value, json};
 
 /// The OSCAL version we emit.
-pub const OSCAL_VERSION: &str = "1.1.2";
+pub const OSCAL_VERSION: &str = "1.2.1";
 /// Namespace of custody's own OSCAL property names.
 pub const NS: &str = "https://custody.invalid/ns/oscal/etsi-en-304-223";
 
