@@ -4,15 +4,10 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use custody_core::{Modality, Party, Phase, Role};
+use custody_core::{Modality, Party, Phase, Role, Severity};
 use std::path::PathBuf;
 
-pub const VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    " (",
-    env!("CUSTODY_GIT_REV"),
-    ")"
-);
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CUSTODY_GIT_REV"), ")");
 
 #[derive(Debug, Parser)]
 #[command(
@@ -60,6 +55,77 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// What the roles you hold oblige you to do, per role and phase, and why.
     Applicable(ApplicableArgs),
+    /// Find every AI asset under a directory (models, datasets, prompts, vector stores) and AI use
+    /// in code, with hashes, metadata and connections; report shadow AI.
+    Scan(ScanArgs),
+    /// The connections the last scan found: code → models, datasets, prompts and AI services,
+    /// adapters → base models, models → training data.
+    Graph(GraphArgs),
+    /// Declare in custody.toml which assets and services a system uses.
+    Register(RegisterArgs),
+    /// The rules behind findings: code, severity, why it matters, how to fix it.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Show one rule, e.g. CUS-SEC-001.
+    pub code: Option<String>,
+    #[arg(long, value_enum, default_value_t = ApplicableFormat::Table)]
+    pub format: ApplicableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Directory to scan [default: the directory of custody.toml].
+    pub path: Option<PathBuf>,
+    /// Skip what .gitignore and .ignore exclude (by default custody looks there too: weights
+    /// and data are usually git-ignored).
+    #[arg(long)]
+    pub respect_gitignore: bool,
+    /// Leave out paths matching this glob, relative to the scanned directory (repeatable).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+    /// Read and hash every file again, ignoring the cache of the previous scan.
+    #[arg(long)]
+    pub rehash: bool,
+    /// Worker threads [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
+    pub fail_on: Option<Severity>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+fn severity_parser() -> impl TypedValueParser<Value = Severity> {
+    PossibleValuesParser::new(Severity::ALL.map(Severity::as_str)).try_map(|s| Severity::parse(&s))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz.
+    Dot,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// The system (as named in custody.toml).
+    pub system: String,
+    /// An asset the system uses: a path glob relative to custody.toml, or sha256:<hex> (repeatable).
+    #[arg(long = "asset", value_name = "GLOB")]
+    pub assets: Vec<String>,
+    /// An AI service the system calls: a provider id such as openai, or a hostname (repeatable).
+    #[arg(long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
 }
 
 fn role_parser() -> impl TypedValueParser<Value = Role> {
@@ -67,31 +133,21 @@ fn role_parser() -> impl TypedValueParser<Value = Role> {
 }
 
 fn party_parser() -> impl TypedValueParser<Value = Party> {
-    PossibleValuesParser::new(Party::ALL.map(Party::as_str)).try_map(|s| {
-        Party::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or("unknown party")
-    })
+    PossibleValuesParser::new(Party::ALL.map(Party::as_str))
+        .try_map(|s| Party::ALL.into_iter().find(|p| p.as_str() == s).ok_or("unknown party"))
 }
 
 fn phase_parser() -> impl TypedValueParser<Value = Phase> {
-    PossibleValuesParser::new(Phase::ALL.map(Phase::as_str)).try_map(|s| {
-        Phase::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or("unknown phase")
-    })
+    PossibleValuesParser::new(Phase::ALL.map(Phase::as_str))
+        .try_map(|s| Phase::ALL.into_iter().find(|p| p.as_str() == s).ok_or("unknown phase"))
 }
 
 fn modality_parser() -> impl TypedValueParser<Value = Modality> {
-    PossibleValuesParser::new(["shall", "should"]).map(|s| {
-        if s == "shall" {
-            Modality::Shall
-        } else {
-            Modality::Should
-        }
-    })
+    PossibleValuesParser::new(["shall", "should"]).map(
+        |s| {
+            if s == "shall" { Modality::Shall } else { Modality::Should }
+        },
+    )
 }
 
 #[derive(Debug, Args)]
@@ -203,35 +259,14 @@ mod tests {
 
     #[test]
     fn unknown_role_lists_valid_ones() {
-        let e = Cli::try_parse_from(["custody", "init", "--role", "operator"])
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("developer")
-                && e.contains("system-operator")
-                && e.contains("data-custodian"),
-            "{e}"
-        );
+        let e = Cli::try_parse_from(["custody", "init", "--role", "operator"]).unwrap_err().to_string();
+        assert!(e.contains("developer") && e.contains("system-operator") && e.contains("data-custodian"), "{e}");
     }
 
     #[test]
     fn catalog_show_and_filters_parse() {
-        let c = Cli::try_parse_from([
-            "custody",
-            "catalog",
-            "show",
-            "5.2.4-1.2",
-            "--format",
-            "json",
-        ])
-        .expect("parse");
-        assert!(matches!(
-            c.command,
-            Command::Catalog(CatalogArgs {
-                show: Some(CatalogCommand::Show { .. }),
-                ..
-            })
-        ));
+        let c = Cli::try_parse_from(["custody", "catalog", "show", "5.2.4-1.2", "--format", "json"]).expect("parse");
+        assert!(matches!(c.command, Command::Catalog(CatalogArgs { show: Some(CatalogCommand::Show { .. }), .. })));
         let c = Cli::try_parse_from([
             "custody",
             "catalog",

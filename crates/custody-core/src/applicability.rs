@@ -39,11 +39,7 @@ impl Applicable<'_> {
 /// The union of what `roles` oblige, in catalogue order. Each provision carries one reason per
 /// held role it obliges; organisation-wide provisions (training, culture) apply whatever the
 /// roles, with their own reason.
-pub fn applicable<'c>(
-    catalog: &'c Catalog,
-    roles: &[Role],
-    systems: &[System],
-) -> Vec<Applicable<'c>> {
+pub fn applicable<'c>(catalog: &'c Catalog, roles: &[Role], systems: &[System]) -> Vec<Applicable<'c>> {
     let mut held: Vec<Role> = roles.to_vec();
     held.sort();
     held.dedup();
@@ -63,10 +59,7 @@ pub fn applicable<'c>(
                 let condition = p.conditions.get(&role.party()).cloned();
                 reasons.push(Reason {
                     role: Some(*role),
-                    text: format!(
-                        "you hold the {} role, which this provision obliges",
-                        role.title()
-                    ),
+                    text: format!("you hold the {} role, which this provision obliges", role.title()),
                     condition,
                 });
             }
@@ -75,34 +68,21 @@ pub fn applicable<'c>(
             continue;
         }
         let notes = notes_for(p, systems);
-        out.push(Applicable {
-            provision: p,
-            reasons,
-            notes,
-        });
+        out.push(Applicable { provision: p, reasons, notes });
     }
     out
 }
 
 /// Facts from the declared systems that qualify a provision.
 fn notes_for(p: &Provision, systems: &[System]) -> Vec<String> {
-    let exposed: Vec<&str> = systems
-        .iter()
-        .filter(|s| s.exposure != Exposure::Internal)
-        .map(|s| s.name.as_str())
-        .collect();
+    let exposed: Vec<&str> =
+        systems.iter().filter(|s| s.exposure != Exposure::Internal).map(|s| s.name.as_str()).collect();
     match p.id.as_str() {
         // Controls on APIs exposed to outside parties.
         "5.2.2-2" if exposed.is_empty() => {
-            vec![
-                "no declared system is exposed outside the organisation; this binds once one is"
-                    .into(),
-            ]
+            vec!["no declared system is exposed outside the organisation; this binds once one is".into()]
         }
-        "5.2.2-2" => vec![format!(
-            "exposed outside the organisation: {}",
-            exposed.join(", ")
-        )],
+        "5.2.2-2" => vec![format!("exposed outside the organisation: {}", exposed.join(", "))],
         _ => Vec::new(),
     }
 }
@@ -118,6 +98,7 @@ mod tests {
             description: String::new(),
             intended_use: String::new(),
             exposure,
+            ..System::default()
         }
     }
 
@@ -130,26 +111,14 @@ mod tests {
         // 53 developer + 6 organisation-wide.
         assert_eq!(dev.len(), 59);
         assert_eq!(so.len(), 50);
-        let union: std::collections::BTreeSet<&str> = dev
-            .iter()
-            .chain(so.iter())
-            .map(|a| a.provision.id.as_str())
-            .collect();
+        let union: std::collections::BTreeSet<&str> =
+            dev.iter().chain(so.iter()).map(|a| a.provision.id.as_str()).collect();
         assert_eq!(both.len(), union.len());
-        let shared = both
-            .iter()
-            .find(|a| a.provision.id.as_str() == "5.1.2-2")
-            .map(|a| a.roles());
+        let shared = both.iter().find(|a| a.provision.id.as_str() == "5.1.2-2").map(|a| a.roles());
         assert_eq!(shared, Some(vec![Role::Developer, Role::SystemOperator]));
-        let dev_only = both
-            .iter()
-            .find(|a| a.provision.id.as_str() == "5.2.4-1.2")
-            .map(|a| a.roles());
+        let dev_only = both.iter().find(|a| a.provision.id.as_str() == "5.2.4-1.2").map(|a| a.roles());
         assert_eq!(dev_only, Some(vec![Role::Developer]));
-        let org = both
-            .iter()
-            .find(|a| a.provision.id.as_str() == "5.1.1-1")
-            .map(|a| a.reasons.clone());
+        let org = both.iter().find(|a| a.provision.id.as_str() == "5.1.1-1").map(|a| a.reasons.clone());
         assert_eq!(org.map(|r| r[0].role), Some(None));
         // Catalogue order is kept.
         let keys: Vec<_> = both.iter().map(|a| a.provision.id.sort_key()).collect();
@@ -163,10 +132,7 @@ mod tests {
         let c = Catalog::embedded();
         let dc = applicable(c, &[Role::DataCustodian, Role::DataCustodian], &[]);
         assert_eq!(dc.len(), 12);
-        let shall = dc
-            .iter()
-            .filter(|a| a.provision.modality == Modality::Shall)
-            .count();
+        let shall = dc.iter().filter(|a| a.provision.modality == Modality::Shall).count();
         assert_eq!(shall, 10);
     }
 
@@ -176,26 +142,17 @@ mod tests {
         let all = applicable(c, &[Role::Developer], &[]);
         let p = all.iter().find(|a| a.provision.id.as_str() == "5.3.1-1");
         let cond = p.and_then(|a| a.reasons[0].condition.clone());
-        assert!(
-            cond.is_some(),
-            "5.3.1-1 binds a developer only when external"
-        );
+        assert!(cond.is_some(), "5.3.1-1 binds a developer only when external");
     }
 
     #[test]
     fn exposure_notes_for_api_controls() {
         let c = Catalog::embedded();
         let internal = applicable(c, &[Role::Developer], &[sys("a", Exposure::Internal)]);
-        let api = internal
-            .iter()
-            .find(|a| a.provision.id.as_str() == "5.2.2-2")
-            .map(|a| a.notes.clone());
+        let api = internal.iter().find(|a| a.provision.id.as_str() == "5.2.2-2").map(|a| a.notes.clone());
         assert!(api.is_some_and(|n| n[0].contains("no declared system")));
         let public = applicable(c, &[Role::Developer], &[sys("chat", Exposure::Public)]);
-        let api = public
-            .iter()
-            .find(|a| a.provision.id.as_str() == "5.2.2-2")
-            .map(|a| a.notes.clone());
+        let api = public.iter().find(|a| a.provision.id.as_str() == "5.2.2-2").map(|a| a.notes.clone());
         assert!(api.is_some_and(|n| n[0].contains("chat")));
     }
 

@@ -22,13 +22,8 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 5] = [
-        Phase::Design,
-        Phase::Development,
-        Phase::Deployment,
-        Phase::Maintenance,
-        Phase::EndOfLife,
-    ];
+    pub const ALL: [Phase; 5] =
+        [Phase::Design, Phase::Development, Phase::Deployment, Phase::Maintenance, Phase::EndOfLife];
     pub fn as_str(self) -> &'static str {
         match self {
             Phase::Design => "design",
@@ -137,22 +132,14 @@ pub struct ProvisionId {
 impl ProvisionId {
     /// Parses `5.P.Q-n` or `5.P.Q-n.m` (all parts positive decimal numbers, no leading zeros).
     pub fn parse(s: &str) -> Result<ProvisionId, String> {
-        let bad = || {
-            format!(
-                "`{s}` is not a provision id; expected the form 5.P.Q-n or 5.P.Q-n.m, e.g. 5.2.4-1.2"
-            )
-        };
+        let bad = || format!("`{s}` is not a provision id; expected the form 5.P.Q-n or 5.P.Q-n.m, e.g. 5.2.4-1.2");
         let (clause, rest) = s.split_once('-').ok_or_else(bad)?;
         let parts: Vec<&str> = clause.split('.').collect();
         if parts.len() != 3 || parts[0] != "5" {
             return Err(bad());
         }
         let num = |p: &str| -> Result<u16, String> {
-            if p.is_empty()
-                || p.len() > 3
-                || p.starts_with('0')
-                || !p.bytes().all(|b| b.is_ascii_digit())
-            {
+            if p.is_empty() || p.len() > 3 || p.starts_with('0') || !p.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad());
             }
             p.parse::<u16>().map_err(|_| bad())
@@ -166,12 +153,7 @@ impl ProvisionId {
             Some((n, m)) => (num(n)?, Some(num(m)?)),
             None => (num(rest)?, None),
         };
-        Ok(ProvisionId {
-            text: s.to_string(),
-            clause: [5, p as u8, q as u8],
-            number,
-            sub,
-        })
+        Ok(ProvisionId { text: s.to_string(), clause: [5, p as u8, q as u8], number, sub })
     }
 
     pub fn as_str(&self) -> &str {
@@ -302,11 +284,7 @@ impl Catalog {
         let file: CatalogFile = toml::from_str(text).map_err(|e| e.to_string())?;
         for (i, p) in file.principle.iter().enumerate() {
             if usize::from(p.number) != i + 1 {
-                return Err(format!(
-                    "principle {} is out of order (expected {})",
-                    p.number,
-                    i + 1
-                ));
+                return Err(format!("principle {} is out of order (expected {})", p.number, i + 1));
             }
         }
         let clauses: BTreeSet<&str> = file.principle.iter().map(|p| p.clause.as_str()).collect();
@@ -320,11 +298,7 @@ impl Catalog {
                 return Err(format!("duplicate provision id {}", p.id));
             }
             if !clauses.contains(p.id.clause().as_str()) {
-                return Err(format!(
-                    "provision {} has no principle {}",
-                    p.id,
-                    p.id.clause()
-                ));
+                return Err(format!("provision {} has no principle {}", p.id, p.id.clause()));
             }
             if p.obliged.is_empty() {
                 return Err(format!("provision {} obliges nobody", p.id));
@@ -334,10 +308,7 @@ impl Catalog {
             }
             for party in p.conditions.keys() {
                 if !p.obliges(*party) {
-                    return Err(format!(
-                        "provision {} has a condition for {party}, which it does not oblige",
-                        p.id
-                    ));
+                    return Err(format!("provision {} has a condition for {party}, which it does not oblige", p.id));
                 }
             }
             let key = p.id.sort_key();
@@ -348,9 +319,7 @@ impl Catalog {
         }
         Ok(Catalog {
             version: file.version,
-            last_modified: file
-                .last_modified
-                .unwrap_or_else(|| "2026-11-30T00:00:00Z".into()),
+            last_modified: file.last_modified.unwrap_or_else(|| "2026-11-30T00:00:00Z".into()),
             principles: file.principle,
             provisions: file.provision,
         })
@@ -364,10 +333,7 @@ impl Catalog {
     pub fn principle_of(&self, p: &Provision) -> &Principle {
         let clause = p.id.clause();
         // Checked in `from_toml`: every provision's clause is a principle.
-        self.principles
-            .iter()
-            .find(|pr| pr.clause == clause)
-            .unwrap_or(&self.principles[0])
+        self.principles.iter().find(|pr| pr.clause == clause).unwrap_or(&self.principles[0])
     }
 
     pub fn principle(&self, number: u8) -> Option<&Principle> {
@@ -386,10 +352,7 @@ impl Catalog {
 
     /// Provisions custody can evidence by itself.
     pub fn automated_count(&self) -> usize {
-        self.provisions
-            .iter()
-            .filter(|p| !p.automation.is_empty())
-            .count()
+        self.provisions.iter().filter(|p| !p.automation.is_empty()).count()
     }
 }
 
@@ -398,28 +361,17 @@ mod tests {
     use super::*;
 
     fn count(c: &Catalog, party: Party, m: Modality) -> usize {
-        c.provisions
-            .iter()
-            .filter(|p| p.obliges(party) && p.modality == m)
-            .count()
+        c.provisions.iter().filter(|p| p.obliges(party) && p.modality == m).count()
     }
 
     #[test]
     fn catalogue_has_72_provisions_49_shall_23_should() {
         let c = Catalog::embedded();
         assert_eq!(c.provisions.len(), 72);
-        let shall = c
-            .provisions
-            .iter()
-            .filter(|p| p.modality == Modality::Shall)
-            .count();
+        let shall = c.provisions.iter().filter(|p| p.modality == Modality::Shall).count();
         assert_eq!(shall, 49);
         assert_eq!(c.provisions.len() - shall, 23);
-        let subs = c
-            .provisions
-            .iter()
-            .filter(|p| p.id.is_sub_provision())
-            .count();
+        let subs = c.provisions.iter().filter(|p| p.id.is_sub_provision()).count();
         assert_eq!((72 - subs, subs), (51, 21));
     }
 
@@ -433,23 +385,12 @@ mod tests {
                 let (clause, rest) = id.split_once('-').unwrap_or(("", ""));
                 clause.len() == 5
                     && clause.starts_with("5.")
-                    && rest
-                        .split('.')
-                        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                    && rest.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
             };
             assert!(re_ok, "{id}");
         }
-        for bad in [
-            "5.2.4",
-            "5.2.4-",
-            "5.2.4-01",
-            "6.1.1-1",
-            "5.2-1",
-            "5.2.4-1.",
-            "5.2.4-1.2.3",
-            "5.0.1-1",
-            "5.1.1-x",
-        ] {
+        for bad in ["5.2.4", "5.2.4-", "5.2.4-01", "6.1.1-1", "5.2-1", "5.2.4-1.", "5.2.4-1.2.3", "5.0.1-1", "5.1.1-x"]
+        {
             assert!(ProvisionId::parse(bad).is_err(), "{bad} accepted");
         }
     }
@@ -458,40 +399,17 @@ mod tests {
     fn thirteen_principles_over_five_phases() {
         let c = Catalog::embedded();
         assert_eq!(c.principles.len(), 13);
-        let per_phase: Vec<usize> = Phase::ALL
-            .iter()
-            .map(|ph| c.principles.iter().filter(|p| p.phase == *ph).count())
-            .collect();
+        let per_phase: Vec<usize> =
+            Phase::ALL.iter().map(|ph| c.principles.iter().filter(|p| p.phase == *ph).count()).collect();
         assert_eq!(per_phase, vec![4, 5, 1, 2, 1]);
         // Per principle: provisions (shall, should), as in etsi-catalog.md §2.
-        let expected = [
-            (4, 1),
-            (8, 1),
-            (5, 2),
-            (1, 4),
-            (6, 1),
-            (5, 1),
-            (6, 0),
-            (3, 3),
-            (2, 4),
-            (4, 1),
-            (2, 2),
-            (1, 3),
-            (2, 0),
-        ];
+        let expected =
+            [(4, 1), (8, 1), (5, 2), (1, 4), (6, 1), (5, 1), (6, 0), (3, 3), (2, 4), (4, 1), (2, 2), (1, 3), (2, 0)];
         for (pr, (shall, should)) in c.principles.iter().zip(expected) {
-            let f = Filter {
-                principle: Some(pr.number),
-                ..Filter::default()
-            };
+            let f = Filter { principle: Some(pr.number), ..Filter::default() };
             let got: Vec<&Provision> = c.filter(&f).collect();
             let s = got.iter().filter(|p| p.modality == Modality::Shall).count();
-            assert_eq!(
-                (s, got.len() - s),
-                (shall, should),
-                "principle {}",
-                pr.number
-            );
+            assert_eq!((s, got.len() - s), (shall, should), "principle {}", pr.number);
         }
     }
 
@@ -509,25 +427,14 @@ mod tests {
         ];
         for (party, shall, should) in cases {
             assert_eq!(
-                (
-                    count(c, party, Modality::Shall),
-                    count(c, party, Modality::Should)
-                ),
+                (count(c, party, Modality::Shall), count(c, party, Modality::Should)),
                 (shall, should),
                 "{party}"
             );
         }
         // Counting the organisation-wide provisions for a role too: D 59 (39/20), SO 50 (37/13), DC 12 (10/2).
-        for (role, total) in [
-            (Party::Developer, 59),
-            (Party::SystemOperator, 50),
-            (Party::DataCustodian, 12),
-        ] {
-            let n = c
-                .provisions
-                .iter()
-                .filter(|p| p.obliges(role) || p.obliges(Party::Organisation))
-                .count();
+        for (role, total) in [(Party::Developer, 59), (Party::SystemOperator, 50), (Party::DataCustodian, 12)] {
+            let n = c.provisions.iter().filter(|p| p.obliges(role) || p.obliges(Party::Organisation)).count();
             assert_eq!(n, total, "{role}");
         }
     }
@@ -551,11 +458,7 @@ mod tests {
         let orphan = format!(
             "{good}\n[[provision]]\nid = \"5.6.1-1\"\nuk = \"14.1\"\nmodality = \"shall\"\nobliged = [\"developer\"]\nsummary = \"x\"\nevidence = [\"record\"]\n"
         );
-        assert!(
-            Catalog::from_toml(&orphan)
-                .unwrap_err()
-                .contains("no principle")
-        );
+        assert!(Catalog::from_toml(&orphan).unwrap_err().contains("no principle"));
     }
 
     #[test]

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How far an AI system is exposed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Exposure {
     /// Used only inside the organisation.
+    #[default]
     Internal,
     /// Offered to outside parties through an API.
     ExternalApi,
@@ -50,7 +51,7 @@ pub struct Organisation {
 }
 
 /// An AI system the organisation builds or runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct System {
     pub name: String,
@@ -59,6 +60,14 @@ pub struct System {
     #[serde(default)]
     pub intended_use: String,
     pub exposure: Exposure,
+    /// AI assets the system uses: path globs relative to the directory of custody.toml
+    /// (`models/fraud/**`), or `sha256:<hex>` digests. Found assets no system lists are shadow AI.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<String>,
+    /// External AI services the system calls: provider ids (`openai`) or hostnames
+    /// (`api.openai.com`). Services found in code that no system lists are shadow AI.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
 }
 
 /// Where the evidence store lives.
@@ -71,9 +80,7 @@ pub struct StoreConfig {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig {
-            path: ".custody/custody.db".into(),
-        }
+        StoreConfig { path: ".custody/custody.db".into() }
     }
 }
 
@@ -106,21 +113,10 @@ impl Config {
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
         let at = |offset: usize, message: String| {
             let (line, column) = line_col(text, offset);
-            ConfigError {
-                file: file.to_string(),
-                line,
-                column,
-                message,
-            }
+            ConfigError { file: file.to_string(), line, column, message }
         };
         if text.len() > MAX_CONFIG_BYTES {
-            return Err(at(
-                0,
-                format!(
-                    "file is {} bytes; the limit is {MAX_CONFIG_BYTES}",
-                    text.len()
-                ),
-            ));
+            return Err(at(0, format!("file is {} bytes; the limit is {MAX_CONFIG_BYTES}", text.len())));
         }
         let cfg: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(0);
@@ -134,26 +130,17 @@ impl Config {
         if cfg.organisation.roles.is_empty() {
             return Err(at(
                 find("roles"),
-                format!(
-                    "organisation.roles is empty; give at least one of: {}",
-                    Role::valid_list()
-                ),
+                format!("organisation.roles is empty; give at least one of: {}", Role::valid_list()),
             ));
         }
         let mut names = std::collections::BTreeSet::new();
         for s in &cfg.systems {
             if s.name.trim().is_empty() {
-                return Err(at(
-                    find("[[system]]"),
-                    "a [[system]] has an empty name".into(),
-                ));
+                return Err(at(find("[[system]]"), "a [[system]] has an empty name".into()));
             }
             if !names.insert(s.name.as_str()) {
                 let first = find(&format!("\"{}\"", s.name));
-                let second = text[first + 1..]
-                    .find(&format!("\"{}\"", s.name))
-                    .map(|o| o + first + 1)
-                    .unwrap_or(first);
+                let second = text[first + 1..].find(&format!("\"{}\"", s.name)).map(|o| o + first + 1).unwrap_or(first);
                 return Err(at(second, format!("system `{}` is declared twice", s.name)));
             }
         }
@@ -166,19 +153,12 @@ impl Config {
     /// Renders the configuration as commented TOML that [`Config::parse`] reads back unchanged.
     pub fn to_toml(&self) -> String {
         let mut out = String::new();
-        out.push_str(
-            "# custody configuration: who we are for ETSI EN 304 223, and our AI systems.\n",
-        );
+        out.push_str("# custody configuration: who we are for ETSI EN 304 223, and our AI systems.\n");
         out.push_str("# Roles: developer, system-operator, data-custodian (any combination).\n");
         out.push_str("# Exposure of a system: internal, external-api, public.\n\n");
         out.push_str("[organisation]\n");
         out.push_str(&format!("name = {}\n", quote(&self.organisation.name)));
-        let roles: Vec<String> = self
-            .organisation
-            .roles
-            .iter()
-            .map(|r| quote(r.as_str()))
-            .collect();
+        let roles: Vec<String> = self.organisation.roles.iter().map(|r| quote(r.as_str())).collect();
         out.push_str(&format!("roles = [{}]\n", roles.join(", ")));
         for s in &self.systems {
             out.push_str("\n[[system]]\n");
@@ -186,6 +166,14 @@ impl Config {
             out.push_str(&format!("description = {}\n", quote(&s.description)));
             out.push_str(&format!("intended_use = {}\n", quote(&s.intended_use)));
             out.push_str(&format!("exposure = {}\n", quote(s.exposure.as_str())));
+            if !s.assets.is_empty() {
+                let items: Vec<String> = s.assets.iter().map(|a| quote(a)).collect();
+                out.push_str(&format!("assets = [{}]\n", items.join(", ")));
+            }
+            if !s.services.is_empty() {
+                let items: Vec<String> = s.services.iter().map(|a| quote(a)).collect();
+                out.push_str(&format!("services = [{}]\n", items.join(", ")));
+            }
         }
         out.push_str("\n[store]\n");
         out.push_str("# SQLite database, relative to this file.\n");
@@ -205,9 +193,7 @@ fn quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\u{:04X}", c as u32))
-            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }
@@ -223,12 +209,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     }
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     (line, col)
 }
 
@@ -251,10 +232,7 @@ exposure = "internal"
     #[test]
     fn parses_and_round_trips() {
         let c = Config::parse(GOOD, "custody.toml").expect("valid");
-        assert_eq!(
-            c.organisation.roles,
-            vec![Role::Developer, Role::SystemOperator]
-        );
+        assert_eq!(c.organisation.roles, vec![Role::Developer, Role::SystemOperator]);
         assert_eq!(c.store.path, ".custody/custody.db");
         let again = Config::parse(&c.to_toml(), "x").expect("round trip");
         assert_eq!(again, c);
@@ -265,6 +243,8 @@ exposure = "internal"
         let mut c = Config::parse(GOOD, "f").expect("valid");
         c.organisation.name = "Ac\"me\\ \n\t\u{1}\u{7f} Ünïcode ]] [x]".into();
         c.systems[0].description = "'''\"\"\" # not a comment".into();
+        c.systems[0].assets = vec!["models/**".into(), "sha256:ab\"c".into()];
+        c.systems[0].services = vec!["openai".into()];
         assert_eq!(Config::parse(&c.to_toml(), "x").expect("round trip"), c);
     }
 
@@ -273,10 +253,7 @@ exposure = "internal"
         let bad = GOOD.replace("\"system-operator\"", "\"operator\"");
         let e = Config::parse(&bad, "custody.toml").unwrap_err();
         assert_eq!((e.file.as_str(), e.line), ("custody.toml", 4));
-        assert!(
-            e.message.contains("developer") && e.message.contains("data-custodian"),
-            "{e}"
-        );
+        assert!(e.message.contains("developer") && e.message.contains("data-custodian"), "{e}");
         assert!(e.to_string().starts_with("custody.toml:4:"), "{e}");
     }
 
@@ -284,14 +261,8 @@ exposure = "internal"
     fn syntax_errors_and_unknown_keys_are_located() {
         let e = Config::parse("[organisation]\nname = \"x\nroles = []\n", "c.toml").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
-        let e = Config::parse(
-            &GOOD.replace(
-                "exposure = \"internal\"",
-                "exposure = \"internal\"\ncolour = 1",
-            ),
-            "c",
-        )
-        .unwrap_err();
+        let e = Config::parse(&GOOD.replace("exposure = \"internal\"", "exposure = \"internal\"\ncolour = 1"), "c")
+            .unwrap_err();
         assert_eq!(e.line, 11, "{e}");
         assert!(e.message.contains("colour"), "{e}");
         let e = Config::parse(&GOOD.replace("internal", "intranet"), "c").unwrap_err();
@@ -307,32 +278,93 @@ exposure = "internal"
         let e = Config::parse(&dup, "c").unwrap_err();
         assert!(e.message.contains("twice"), "{e}");
         assert_eq!(e.line, 13, "{e}");
-        let e = Config::parse(
-            "[organisation]\nname = \" \"\nroles = [\"developer\"]\n",
-            "c",
-        )
-        .unwrap_err();
+        let e = Config::parse("[organisation]\nname = \" \"\nroles = [\"developer\"]\n", "c").unwrap_err();
         assert!(e.message.contains("empty"), "{e}");
     }
 
     #[test]
     fn garbage_never_panics() {
-        for s in [
-            "",
-            "\u{0}",
-            "[[[",
-            "organisation = 5",
-            "[organisation]\nname=1",
-            "\u{feff}x=\"\\u{d800}\"",
-        ] {
+        for s in ["", "\u{0}", "[[[", "organisation = 5", "[organisation]\nname=1", "\u{feff}x=\"\\u{d800}\""] {
             assert!(Config::parse(s, "c").is_err(), "{s:?}");
         }
         let big = "#".repeat(MAX_CONFIG_BYTES + 1);
-        assert!(
-            Config::parse(&big, "c")
-                .unwrap_err()
-                .message
-                .contains("limit")
-        );
+        assert!(Config::parse(&big, "c").unwrap_err().message.contains("limit"));
+    }
+}
+
+/// Adds asset patterns and services to a system in the text of a custody.toml, keeping its
+/// comments and layout. Returns the new text and how many entries were added (0 when everything
+/// was already registered). The result is checked with [`Config::parse`].
+pub fn register(
+    text: &str,
+    file: &str,
+    system: &str,
+    assets: &[String],
+    services: &[String],
+) -> Result<(String, usize), ConfigError> {
+    let cfg = Config::parse(text, file)?;
+    let err = |message: String| ConfigError { file: file.to_string(), line: 1, column: 1, message };
+    if !cfg.systems.iter().any(|s| s.name == system) {
+        let known: Vec<&str> = cfg.systems.iter().map(|s| s.name.as_str()).collect();
+        return Err(err(format!(
+            "no system `{system}`; declared systems: {}",
+            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+        )));
+    }
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| err(e.to_string()))?;
+    let tables = doc
+        .get_mut("system")
+        .and_then(|s| s.as_array_of_tables_mut())
+        .ok_or_else(|| err("[[system]] tables are not in array-of-tables form; edit the file by hand".into()))?;
+    let table = tables
+        .iter_mut()
+        .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(system))
+        .ok_or_else(|| err(format!("system `{system}` is not a [[system]] table")))?;
+    let mut added = 0;
+    for (key, values) in [("assets", assets), ("services", services)] {
+        if values.is_empty() {
+            continue;
+        }
+        if table.get(key).is_none() {
+            table.insert(key, toml_edit::value(toml_edit::Array::new()));
+        }
+        let arr = table
+            .get_mut(key)
+            .and_then(|v| v.as_array_mut())
+            .ok_or_else(|| err(format!("`{key}` of system `{system}` is not an array")))?;
+        for v in values {
+            if !arr.iter().any(|x| x.as_str() == Some(v.as_str())) {
+                arr.push(v.as_str());
+                added += 1;
+            }
+        }
+    }
+    let out = doc.to_string();
+    Config::parse(&out, file)?;
+    Ok((out, added))
+}
+
+#[cfg(test)]
+mod register_tests {
+    use super::*;
+
+    const TEXT: &str = "# keep me\n[organisation]\nname = \"A\"\nroles = [\"developer\"]\n\n[[system]]\nname = \"s\"\nexposure = \"internal\" # inline\n";
+
+    #[test]
+    fn adds_once_and_keeps_comments() {
+        let (t, n) = register(TEXT, "c", "s", &["models/**".into()], &["openai".into()]).expect("register");
+        assert_eq!(n, 2);
+        assert!(t.contains("# keep me") && t.contains("# inline"), "{t}");
+        let c = Config::parse(&t, "c").expect("valid");
+        assert_eq!(c.systems[0].assets, vec!["models/**"]);
+        assert_eq!(c.systems[0].services, vec!["openai"]);
+        let (t2, n2) = register(&t, "c", "s", &["models/**".into()], &[]).expect("again");
+        assert_eq!((t2, n2), (t, 0));
+    }
+
+    #[test]
+    fn unknown_system_lists_the_declared_ones() {
+        let e = register(TEXT, "c", "nope", &["x".into()], &[]).unwrap_err();
+        assert!(e.message.contains("declared systems: s"), "{e}");
     }
 }

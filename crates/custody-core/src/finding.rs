@@ -16,7 +16,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+    pub const ALL: [Severity; 5] =
+        [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -162,6 +163,9 @@ rules! {
     "CUS-FMT-002", Medium, "File exceeds a parser limit",
         "custody enforces limits on header sizes, counts and depth so hostile files cannot exhaust memory; what lies beyond the limit was not inspected.",
         "Inspect the file with a dedicated tool; if it is legitimate, report the limit as too low.";
+    "CUS-FMT-003", Medium, "Archive or compressed file custody cannot inspect",
+        "A model packed in a format custody cannot open (7z, gzip) might hold anything; it is never reported as clean.",
+        "Unpack it and scan the content, or get the model in an inspectable format.";
     "CUS-SEC-001", High, "Hard-coded AI service credential",
         "An API key in source code is exposed to everyone with read access to the code and its history.",
         "Revoke the key, load it from a secret store or environment variable, and purge it from history.";

@@ -14,9 +14,7 @@ pub mod finding;
 pub mod role;
 
 pub use applicability::{Applicable, Reason, applicable};
-pub use catalog::{
-    Capability, Catalog, EvidenceKind, Modality, Phase, Principle, Provision, ProvisionId,
-};
+pub use catalog::{Capability, Catalog, EvidenceKind, Modality, Phase, Principle, Provision, ProvisionId};
 pub use config::{Config, ConfigError, Exposure, Organisation, System};
 pub use finding::{Finding, Location, RULES, Rule, Severity, rule};
 pub use role::{Party, Role};

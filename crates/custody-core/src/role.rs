@@ -135,9 +135,6 @@ mod tests {
             assert_eq!(r.party().role(), Some(r));
         }
         let err = Role::parse("operator").unwrap_err();
-        assert!(
-            err.contains("developer, system-operator, data-custodian"),
-            "{err}"
-        );
+        assert!(err.contains("developer, system-operator, data-custodian"), "{err}");
     }
 }

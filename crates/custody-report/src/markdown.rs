@@ -4,9 +4,7 @@ use custody_core::{Catalog, Provision};
 
 /// Escapes text for a Markdown table cell.
 pub fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', " ")
+    s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ")
 }
 
 /// The provisions in `selected` (catalogue order), one table per principle.
@@ -17,10 +15,7 @@ pub fn catalog(c: &Catalog, selected: &[&Provision]) -> String {
         selected.len()
     ));
     for pr in &c.principles {
-        let rows: Vec<&&Provision> = selected
-            .iter()
-            .filter(|p| p.id.clause() == pr.clause)
-            .collect();
+        let rows: Vec<&&Provision> = selected.iter().filter(|p| p.id.clause() == pr.clause).collect();
         if rows.is_empty() {
             continue;
         }
@@ -31,9 +26,7 @@ pub fn catalog(c: &Catalog, selected: &[&Provision]) -> String {
             pr.clause,
             pr.phase.title()
         ));
-        out.push_str(
-            "| Provision | Modality | Obliges | Summary | Evidence |\n|---|---|---|---|---|\n",
-        );
+        out.push_str("| Provision | Modality | Obliges | Summary | Evidence |\n|---|---|---|---|---|\n");
         for p in rows {
             let obliged: Vec<&str> = p.obliged.iter().map(|r| r.title()).collect();
             out.push_str(&format!(

@@ -26,12 +26,8 @@ pub fn catalog(c: &Catalog) -> Value {
         .principles
         .iter()
         .map(|pr| {
-            let controls: Vec<Value> = c
-                .provisions
-                .iter()
-                .filter(|p| p.id.clause() == pr.clause)
-                .map(control)
-                .collect();
+            let controls: Vec<Value> =
+                c.provisions.iter().filter(|p| p.id.clause() == pr.clause).map(control).collect();
             json!({
                 "id": format!("principle-{}", pr.number),
                 "class": "principle",
@@ -70,16 +66,9 @@ fn control(p: &Provision) -> Value {
     props.extend(p.obliged.iter().map(|r| prop("obliged-role", r.as_str())));
     props.extend(p.informed.iter().map(|r| prop("informed-role", r.as_str())));
     props.extend(p.evidence.iter().map(|e| prop("evidence-kind", e.as_str())));
-    let mut guidance = format!(
-        "Evidence that can satisfy this provision: {}.",
-        p.evidence_examples.join("; ")
-    );
+    let mut guidance = format!("Evidence that can satisfy this provision: {}.", p.evidence_examples.join("; "));
     for (party, cond) in &p.conditions {
-        guidance.push_str(&format!(
-            " For the {}: {}.",
-            party.title(),
-            cond.trim_end_matches('.')
-        ));
+        guidance.push_str(&format!(" For the {}: {}.", party.title(), cond.trim_end_matches('.')));
     }
     json!({
         "id": id,
@@ -99,9 +88,7 @@ mod tests {
 
     fn is_ncname(s: &str) -> bool {
         let mut chars = s.chars();
-        chars
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     }
 
@@ -118,10 +105,7 @@ mod tests {
                 assert!(is_ncname(id), "{id}");
                 assert!(ids.insert(id.to_string()));
                 assert_eq!(ctl["props"][0]["name"], "label");
-                assert_eq!(
-                    format!("p{}", ctl["props"][0]["value"].as_str().expect("label")),
-                    id
-                );
+                assert_eq!(format!("p{}", ctl["props"][0]["value"].as_str().expect("label")), id);
                 n += 1;
             }
         }

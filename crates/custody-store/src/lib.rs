@@ -10,7 +10,7 @@ mod sqlite;
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
 pub use sqlite::{OpenOptions, Opened, SqliteStore};
 
-use custody_core::{Role, System};
+use custody_core::{Finding, Role, System};
 use std::path::PathBuf;
 
 /// What can go wrong with a store. Every variant says what happened in words a user can act on.
@@ -24,17 +24,9 @@ pub enum StoreError {
     Corrupt { path: PathBuf, detail: String },
     #[error("{path} is a database but not a custody store: {detail}")]
     Foreign { path: PathBuf, detail: String },
-    #[error(
-        "the store {path} has schema version {found}, newer than this custody understands ({supported})"
-    )]
-    TooNew {
-        path: PathBuf,
-        found: u32,
-        supported: u32,
-    },
-    #[error(
-        "migration {version} already applied to {path} differs from the one built into custody"
-    )]
+    #[error("the store {path} has schema version {found}, newer than this custody understands ({supported})")]
+    TooNew { path: PathBuf, found: u32, supported: u32 },
+    #[error("migration {version} already applied to {path} differs from the one built into custody")]
     MigrationChanged { path: PathBuf, version: u32 },
     #[error("cannot open {path}: {detail}")]
     Io { path: PathBuf, detail: String },
@@ -51,18 +43,14 @@ impl StoreError {
             StoreError::Missing { .. } => {
                 Some("run `custody init` to create it, or pass --db to point at an existing store")
             }
-            StoreError::Locked { .. } => {
-                Some("wait for the other custody process to finish, then retry")
-            }
+            StoreError::Locked { .. } => Some("wait for the other custody process to finish, then retry"),
             StoreError::Corrupt { .. } => Some(
                 "custody did not modify the file; restore it from a backup (custody keeps `*.pre-v*.bak` copies before upgrades)",
             ),
-            StoreError::Foreign { .. } => Some(
-                "point --db or [store] path at a custody store; custody never writes into other databases",
-            ),
-            StoreError::TooNew { .. } => {
-                Some("upgrade custody to a version that knows this schema")
+            StoreError::Foreign { .. } => {
+                Some("point --db or [store] path at a custody store; custody never writes into other databases")
             }
+            StoreError::TooNew { .. } => Some("upgrade custody to a version that knows this schema"),
             StoreError::MigrationChanged { .. } => {
                 Some("this build of custody does not match the one that created the store")
             }
@@ -101,6 +89,80 @@ pub struct ConfigChange {
     pub detail: String,
 }
 
+/// One file's cached scan result, valid while size, mtime and inode are unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileCacheRow {
+    pub path: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub inode: u64,
+    /// Opaque to the store: the scanner's serialised result for the file.
+    pub result_json: String,
+}
+
+/// How a scan changes the file cache of its root.
+#[derive(Debug, Clone, Copy)]
+pub enum CacheUpdate<'a> {
+    /// Drop the root's cache and store these rows.
+    Replace(&'a [FileCacheRow]),
+    /// Insert or replace `upserts`, delete `removed` paths, keep the rest.
+    Delta { upserts: &'a [FileCacheRow], removed: &'a [String] },
+}
+
+/// An AI asset seen at a path in a scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetRow {
+    pub path: String,
+    pub sha256: String,
+    pub kind: String,
+    pub format: String,
+    pub size: u64,
+    pub meta_json: String,
+}
+
+/// A use of AI in code or configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseRow {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub kind: String,
+    pub provider: Option<String>,
+    pub category: String,
+    pub name: String,
+    pub detail: Option<String>,
+    pub pinned: Option<bool>,
+}
+
+/// A connection between two inventory nodes (paths, `service:<provider>`, `hub:<repo id>`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EdgeRow {
+    pub source: String,
+    pub target: String,
+    pub kind: String,
+}
+
+/// Everything one scan found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanRecord {
+    pub root: String,
+    pub started_at: String,
+    pub duration_ms: u64,
+    /// Counts and totals, as the scanner reports them.
+    pub stats_json: String,
+    pub assets: Vec<AssetRow>,
+    pub findings: Vec<Finding>,
+    pub uses: Vec<UseRow>,
+    pub edges: Vec<EdgeRow>,
+}
+
+/// A recorded scan, read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredScan {
+    pub id: i64,
+    pub record: ScanRecord,
+}
+
 /// What custody needs from a store.
 pub trait Store {
     /// Where the store is, for messages.
@@ -121,6 +183,14 @@ pub trait Store {
     fn organisation(&self) -> Result<Option<StoredOrganisation>>;
     /// Every recorded change, oldest first.
     fn config_history(&self) -> Result<Vec<ConfigChange>>;
+
+    /// Records a scan and updates the file cache of its root, in one transaction. Returns the
+    /// scan id.
+    fn record_scan(&mut self, scan: &ScanRecord, cache: CacheUpdate<'_>) -> Result<i64>;
+    /// The file cache of a scan root.
+    fn file_cache(&self, root: &str) -> Result<Vec<FileCacheRow>>;
+    /// The latest scan of `root`, or of any root when `root` is `None`.
+    fn latest_scan(&self, root: Option<&str>) -> Result<Option<StoredScan>>;
 }
 
 /// Opens the store at `location`: a path to a SQLite file, or `sqlite:PATH`. Other schemes are
@@ -148,14 +218,10 @@ enum Backend {
 
 fn backend_of(location: &str) -> Result<Backend> {
     if let Some(rest) = location.strip_prefix("sqlite:") {
-        return Ok(Backend::Sqlite(PathBuf::from(
-            rest.trim_start_matches("//"),
-        )));
+        return Ok(Backend::Sqlite(PathBuf::from(rest.trim_start_matches("//"))));
     }
     if let Some((scheme, _)) = location.split_once("://") {
-        return Err(StoreError::UnsupportedBackend {
-            scheme: scheme.to_string(),
-        });
+        return Err(StoreError::UnsupportedBackend { scheme: scheme.to_string() });
     }
     Ok(Backend::Sqlite(PathBuf::from(location)))
 }

@@ -5,16 +5,9 @@ use sha2::{Digest, Sha256};
 
 /// (version, name, SQL) in order. Versions are 1, 2, 3, … with no gaps.
 pub const MIGRATIONS: &[(u32, &str, &str)] = &[
-    (
-        1,
-        "init",
-        include_str!("../migrations/sqlite/0001_init.sql"),
-    ),
-    (
-        2,
-        "history",
-        include_str!("../migrations/sqlite/0002_history.sql"),
-    ),
+    (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, "history", include_str!("../migrations/sqlite/0002_history.sql")),
+    (3, "inventory", include_str!("../migrations/sqlite/0003_inventory.sql")),
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,8 +1,12 @@
 //! The embedded SQLite backend: WAL journal, foreign keys on, a busy timeout, full fsync.
 
 use crate::migrate::{LATEST_VERSION, MIGRATIONS, checksum};
-use crate::{ConfigChange, Result, Store, StoreError, StoredOrganisation, StoredSystem};
+use crate::{
+    AssetRow, CacheUpdate, ConfigChange, EdgeRow, FileCacheRow, Result, ScanRecord, Store, StoreError,
+    StoredOrganisation, StoredScan, StoredSystem, UseRow,
+};
 use custody_core::{Exposure, Role, System};
+use custody_core::{Finding, Location, Severity};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -22,10 +26,7 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions {
-            busy_timeout: Duration::from_secs(5),
-            backup_before_upgrade: true,
-        }
+        OpenOptions { busy_timeout: Duration::from_secs(5), backup_before_upgrade: true }
     }
 }
 
@@ -53,9 +54,7 @@ impl SqliteStore {
     /// Opens an existing store and brings its schema up to date.
     pub fn open(path: &Path, opts: &OpenOptions) -> Result<SqliteStore> {
         if !path.exists() {
-            return Err(StoreError::Missing {
-                path: path.to_path_buf(),
-            });
+            return Err(StoreError::Missing { path: path.to_path_buf() });
         }
         let store = SqliteStore::connect(path, opts, false)?;
         match store.state()? {
@@ -76,14 +75,9 @@ impl SqliteStore {
     /// never truncated or recreated: it must be a custody store, or an empty file.
     pub fn open_or_create(path: &Path, opts: &OpenOptions) -> Result<(SqliteStore, Opened)> {
         let existed = path.exists();
-        if let Some(dir) = path
-            .parent()
-            .filter(|d| !existed && !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
-                path: dir.to_path_buf(),
-                detail: e.to_string(),
-            })?;
+        if let Some(dir) = path.parent().filter(|d| !existed && !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Io { path: dir.to_path_buf(), detail: e.to_string() })?;
         }
         let mut store = SqliteStore::connect(path, opts, !existed)?;
         let how = match store.state()? {
@@ -119,39 +113,26 @@ impl SqliteStore {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
         let busy_ms = u64::try_from(opts.busy_timeout.as_millis()).unwrap_or(u64::MAX);
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|e| map_err(path, busy_ms, e))?;
-        conn.busy_timeout(opts.busy_timeout)
-            .map_err(|e| map_err(path, busy_ms, e))?;
-        let store = SqliteStore {
-            conn,
-            path: path.to_path_buf(),
-            busy_ms,
-        };
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_err(path, busy_ms, e))?;
+        conn.busy_timeout(opts.busy_timeout).map_err(|e| map_err(path, busy_ms, e))?;
+        let store = SqliteStore { conn, path: path.to_path_buf(), busy_ms };
         // Reading the header is the first thing that notices a file that is not SQLite.
-        store
-            .conn
-            .pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0))
-            .map_err(|e| store.map(e))?;
-        store
-            .conn
-            .pragma_update(None, "foreign_keys", true)
-            .map_err(|e| store.map(e))?;
-        store
-            .conn
-            .pragma_update(None, "synchronous", "FULL")
-            .map_err(|e| store.map(e))?;
+        store.conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0)).map_err(|e| store.map(e))?;
+        store.conn.pragma_update(None, "foreign_keys", true).map_err(|e| store.map(e))?;
+        store.conn.pragma_update(None, "synchronous", "FULL").map_err(|e| store.map(e))?;
         Ok(store)
     }
 
     fn state(&self) -> Result<State> {
-        let app_id: i64 = self
-            .conn
-            .pragma_query_value(None, "application_id", |r| r.get(0))
-            .map_err(|e| self.map(e))?;
+        let app_id: i64 =
+            self.conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| self.map(e))?;
         let tables: i64 = self
             .conn
-            .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                [],
+                |r| r.get(0),
+            )
             .map_err(|e| self.map(e))?;
         match (app_id, tables) {
             (APPLICATION_ID, _) => Ok(State::Custody),
@@ -180,10 +161,7 @@ impl SqliteStore {
                     });
                 }
                 Some((_, _, sql)) if checksum(sql) != *sum => {
-                    return Err(StoreError::MigrationChanged {
-                        path: self.path.clone(),
-                        version: *version,
-                    });
+                    return Err(StoreError::MigrationChanged { path: self.path.clone(), version: *version });
                 }
                 Some(_) => {}
             }
@@ -193,17 +171,12 @@ impl SqliteStore {
             return Ok(());
         }
         if current > 0 {
-            self.conn
-                .pragma_update(None, "journal_mode", "WAL")
-                .map_err(|e| self.map(e))?;
+            self.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.map(e))?;
             if opts.backup_before_upgrade {
                 self.backup(current)?;
             }
         }
-        for (version, name, sql) in MIGRATIONS
-            .iter()
-            .filter(|(v, _, _)| *v > current && *v <= target)
-        {
+        for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current && *v <= target) {
             let path = self.path.clone();
             let busy = self.busy_ms;
             let tx = self
@@ -229,16 +202,18 @@ impl SqliteStore {
             tx.commit().map_err(|e| map_err(&path, busy, e))?;
         }
         // WAL is a property of the file; set it once the store exists.
-        self.conn
-            .pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| self.map(e))?;
+        self.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.map(e))?;
         Ok(())
     }
 
     fn applied(&self) -> Result<Vec<(u32, String)>> {
         let exists: bool = self
             .conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migration')", [], |r| r.get(0))
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migration')",
+                [],
+                |r| r.get(0),
+            )
             .map_err(|e| self.map(e))?;
         if !exists {
             return Ok(Vec::new());
@@ -264,9 +239,7 @@ impl SqliteStore {
             return Ok(());
         }
         let target_str = target.to_string_lossy().into_owned();
-        self.conn
-            .execute("VACUUM INTO ?1", params![target_str])
-            .map_err(|e| self.map(e))?;
+        self.conn.execute("VACUUM INTO ?1", params![target_str]).map_err(|e| self.map(e))?;
         Ok(())
     }
 
@@ -275,38 +248,25 @@ impl SqliteStore {
     }
 
     fn err_other(&self, detail: &str) -> StoreError {
-        StoreError::Other {
-            path: self.path.clone(),
-            detail: detail.into(),
-        }
+        StoreError::Other { path: self.path.clone(), detail: detail.into() }
     }
 }
 
 fn map_err(path: &Path, busy_ms: u64, e: rusqlite::Error) -> StoreError {
     let path = path.to_path_buf();
     match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked {
-            path,
-            waited_ms: busy_ms,
-        },
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
-            path,
-            detail: e.to_string(),
-        },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path, waited_ms: busy_ms },
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            StoreError::Corrupt { path, detail: e.to_string() }
+        }
         Some(
             ErrorCode::CannotOpen
             | ErrorCode::PermissionDenied
             | ErrorCode::ReadOnly
             | ErrorCode::DiskFull
             | ErrorCode::SystemIoFailure,
-        ) => StoreError::Io {
-            path,
-            detail: e.to_string(),
-        },
-        _ => StoreError::Other {
-            path,
-            detail: e.to_string(),
-        },
+        ) => StoreError::Io { path, detail: e.to_string() },
+        _ => StoreError::Other { path, detail: e.to_string() },
     }
 }
 
@@ -334,26 +294,14 @@ impl Store for SqliteStore {
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |e: rusqlite::Error| map_err(&path, busy, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(m)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let mut changes = Vec::new();
         let mut change = |kind: &str, subject: &str, detail: String| {
-            changes.push(ConfigChange {
-                at: at.to_string(),
-                kind: kind.into(),
-                subject: subject.into(),
-                detail,
-            });
+            changes.push(ConfigChange { at: at.to_string(), kind: kind.into(), subject: subject.into(), detail });
         };
 
-        let old_name: Option<String> = tx
-            .query_row("SELECT name FROM organisation WHERE id = 1", [], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(m)?;
+        let old_name: Option<String> =
+            tx.query_row("SELECT name FROM organisation WHERE id = 1", [], |r| r.get(0)).optional().map_err(m)?;
         match old_name {
             Some(old) if old == name => {}
             Some(old) => change("organisation-renamed", name, format!("was {old}")),
@@ -368,47 +316,35 @@ impl Store for SqliteStore {
         .map_err(m)?;
 
         let old_roles: Vec<String> = {
-            let mut st = tx
-                .prepare("SELECT role FROM organisation_role ORDER BY role")
-                .map_err(m)?;
-            st.query_map([], |r| r.get(0))
-                .map_err(m)?
-                .collect::<std::result::Result<_, _>>()
-                .map_err(m)?
+            let mut st = tx.prepare("SELECT role FROM organisation_role ORDER BY role").map_err(m)?;
+            st.query_map([], |r| r.get(0)).map_err(m)?.collect::<std::result::Result<_, _>>().map_err(m)?
         };
         for r in roles {
             if !old_roles.iter().any(|o| o == r.as_str()) {
-                tx.execute(
-                    "INSERT INTO organisation_role (role, since) VALUES (?1, ?2)",
-                    params![r.as_str(), at],
-                )
-                .map_err(m)?;
+                tx.execute("INSERT INTO organisation_role (role, since) VALUES (?1, ?2)", params![r.as_str(), at])
+                    .map_err(m)?;
                 change("role-added", r.as_str(), String::new());
             }
         }
         for o in &old_roles {
             if !roles.iter().any(|r| r.as_str() == o) {
-                tx.execute("DELETE FROM organisation_role WHERE role = ?1", params![o])
-                    .map_err(m)?;
+                tx.execute("DELETE FROM organisation_role WHERE role = ?1", params![o]).map_err(m)?;
                 change("role-removed", o, String::new());
             }
         }
 
         type Row = (String, String, String, Option<String>);
         let old_systems: Vec<(String, Row)> = {
-            let mut st = tx.prepare("SELECT name, description, intended_use, exposure, retired_at FROM system ORDER BY name").map_err(m)?;
-            st.query_map([], |r| {
-                Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-            })
-            .map_err(m)?
-            .collect::<std::result::Result<_, _>>()
-            .map_err(m)?
+            let mut st = tx
+                .prepare("SELECT name, description, intended_use, exposure, retired_at FROM system ORDER BY name")
+                .map_err(m)?;
+            st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))))
+                .map_err(m)?
+                .collect::<std::result::Result<_, _>>()
+                .map_err(m)?
         };
         for s in systems {
-            let old = old_systems
-                .iter()
-                .find(|(n, _)| *n == s.name)
-                .map(|(_, row)| row);
+            let old = old_systems.iter().find(|(n, _)| *n == s.name).map(|(_, row)| row);
             match old {
                 None => {
                     tx.execute(
@@ -447,11 +383,8 @@ impl Store for SqliteStore {
         }
         for (n, (_, _, _, retired)) in &old_systems {
             if retired.is_none() && !systems.iter().any(|s| s.name == *n) {
-                tx.execute(
-                    "UPDATE system SET retired_at = ?2, updated_at = ?2 WHERE name = ?1",
-                    params![n, at],
-                )
-                .map_err(m)?;
+                tx.execute("UPDATE system SET retired_at = ?2, updated_at = ?2 WHERE name = ?1", params![n, at])
+                    .map_err(m)?;
                 change("system-retired", n, String::new());
             }
         }
@@ -470,18 +403,13 @@ impl Store for SqliteStore {
         let m = |e| self.map(e);
         let Some(name): Option<String> = self
             .conn
-            .query_row("SELECT name FROM organisation WHERE id = 1", [], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT name FROM organisation WHERE id = 1", [], |r| r.get(0))
             .optional()
             .map_err(m)?
         else {
             return Ok(None);
         };
-        let mut st = self
-            .conn
-            .prepare("SELECT role FROM organisation_role")
-            .map_err(m)?;
+        let mut st = self.conn.prepare("SELECT role FROM organisation_role").map_err(m)?;
         let mut roles: Vec<Role> = st
             .query_map([], |r| r.get::<_, String>(0))
             .map_err(m)?
@@ -490,7 +418,9 @@ impl Store for SqliteStore {
         roles.sort();
         let mut st = self
             .conn
-            .prepare("SELECT name, description, intended_use, exposure, created_at, retired_at FROM system ORDER BY name")
+            .prepare(
+                "SELECT name, description, intended_use, exposure, created_at, retired_at FROM system ORDER BY name",
+            )
             .map_err(m)?;
         let systems = st
             .query_map([], |r| {
@@ -500,6 +430,7 @@ impl Store for SqliteStore {
                         description: r.get(1)?,
                         intended_use: r.get(2)?,
                         exposure: exposure_of(&r.get::<_, String>(3)?),
+                        ..System::default()
                     },
                     created_at: r.get(4)?,
                     retired_at: r.get(5)?,
@@ -508,26 +439,129 @@ impl Store for SqliteStore {
             .map_err(m)?
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(m)?;
-        Ok(Some(StoredOrganisation {
-            name,
-            roles,
-            systems,
-        }))
+        Ok(Some(StoredOrganisation { name, roles, systems }))
     }
 
     fn config_history(&self) -> Result<Vec<ConfigChange>> {
         let m = |e| self.map(e);
-        let mut st = self
-            .conn
-            .prepare("SELECT at, kind, subject, detail FROM config_change ORDER BY id")
-            .map_err(m)?;
+        let mut st = self.conn.prepare("SELECT at, kind, subject, detail FROM config_change ORDER BY id").map_err(m)?;
         let rows = st
             .query_map([], |r| {
-                Ok(ConfigChange {
-                    at: r.get(0)?,
-                    kind: r.get(1)?,
-                    subject: r.get(2)?,
-                    detail: r.get(3)?,
+                Ok(ConfigChange { at: r.get(0)?, kind: r.get(1)?, subject: r.get(2)?, detail: r.get(3)? })
+            })
+            .map_err(m)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(m)?;
+        Ok(rows)
+    }
+
+    fn record_scan(&mut self, scan: &ScanRecord, cache: CacheUpdate<'_>) -> Result<i64> {
+        let path = self.path.clone();
+        let busy = self.busy_ms;
+        let m = |e: rusqlite::Error| map_err(&path, busy, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let uses_blob = encode_uses(&scan.uses);
+        tx.execute(
+            "INSERT INTO scan (root, started_at, duration_ms, stats_json, uses_blob) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![scan.root, scan.started_at, to_i64(scan.duration_ms), scan.stats_json, uses_blob],
+        )
+        .map_err(m)?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut put_asset = tx
+                .prepare_cached(
+                    "INSERT INTO asset (sha256, kind, format, size, meta_json, first_scan_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (sha256) DO NOTHING",
+                )
+                .map_err(m)?;
+            let mut put_loc = tx
+                .prepare_cached("INSERT OR REPLACE INTO asset_location (scan_id, path, sha256) VALUES (?1, ?2, ?3)")
+                .map_err(m)?;
+            for a in &scan.assets {
+                put_asset.execute(params![a.sha256, a.kind, a.format, to_i64(a.size), a.meta_json, id]).map_err(m)?;
+                put_loc.execute(params![id, a.path, a.sha256]).map_err(m)?;
+            }
+            let mut put_f = tx
+                .prepare_cached(
+                    "INSERT INTO scan_finding (scan_id, seq, code, severity, message, path, member, offset, line, col, evidence)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )
+                .map_err(m)?;
+            for (seq, f) in scan.findings.iter().enumerate() {
+                let l = &f.location;
+                put_f
+                    .execute(params![
+                        id,
+                        to_i64(seq as u64),
+                        f.code,
+                        f.severity.as_str(),
+                        f.message,
+                        l.path,
+                        l.member,
+                        l.offset.map(to_i64),
+                        l.line,
+                        l.column,
+                        f.evidence
+                    ])
+                    .map_err(m)?;
+            }
+            let mut put_e = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO scan_edge (scan_id, source, target, kind) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(m)?;
+            for e in &scan.edges {
+                put_e.execute(params![id, e.source, e.target, e.kind]).map_err(m)?;
+            }
+            let upserts = match cache {
+                CacheUpdate::Replace(rows) => {
+                    tx.execute("DELETE FROM file_cache WHERE root = ?1", params![scan.root]).map_err(m)?;
+                    rows
+                }
+                CacheUpdate::Delta { upserts, removed } => {
+                    let mut del =
+                        tx.prepare_cached("DELETE FROM file_cache WHERE root = ?1 AND path = ?2").map_err(m)?;
+                    for p in removed {
+                        del.execute(params![scan.root, p]).map_err(m)?;
+                    }
+                    upserts
+                }
+            };
+            let mut put_c = tx
+                .prepare_cached("INSERT OR REPLACE INTO file_cache (root, path, size, mtime_ns, inode, result_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .map_err(m)?;
+            for c in upserts {
+                // inode numbers are u64; stored bit-for-bit in SQLite's i64.
+                put_c
+                    .execute(params![
+                        scan.root,
+                        c.path,
+                        to_i64(c.size),
+                        c.mtime_ns,
+                        i64::from_ne_bytes(c.inode.to_ne_bytes()),
+                        c.result_json
+                    ])
+                    .map_err(m)?;
+            }
+        }
+        tx.commit().map_err(m)?;
+        Ok(id)
+    }
+
+    fn file_cache(&self, root: &str) -> Result<Vec<FileCacheRow>> {
+        let m = |e| self.map(e);
+        let mut st = self
+            .conn
+            .prepare("SELECT path, size, mtime_ns, inode, result_json FROM file_cache WHERE root = ?1")
+            .map_err(m)?;
+        let rows = st
+            .query_map(params![root], |r| {
+                Ok(FileCacheRow {
+                    path: r.get(0)?,
+                    size: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                    mtime_ns: r.get(2)?,
+                    inode: u64::from_ne_bytes(r.get::<_, i64>(3)?.to_ne_bytes()),
+                    result_json: r.get(4)?,
                 })
             })
             .map_err(m)?
@@ -535,4 +569,141 @@ impl Store for SqliteStore {
             .map_err(m)?;
         Ok(rows)
     }
+
+    fn latest_scan(&self, root: Option<&str>) -> Result<Option<StoredScan>> {
+        let m = |e| self.map(e);
+        let head = self
+            .conn
+            .query_row(
+                "SELECT id, root, started_at, duration_ms, stats_json, uses_blob FROM scan WHERE ?1 IS NULL OR root = ?1 ORDER BY id DESC LIMIT 1",
+                params![root],
+                |r| {
+                    Ok((
+                        (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?),
+                        r.get::<_, String>(4)?,
+                        r.get::<_, Vec<u8>>(5)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(m)?;
+        let Some(((id, root, started_at, duration_ms), stats_json, uses_blob)) = head else {
+            return Ok(None);
+        };
+        let uses = decode_uses(&uses_blob).ok_or_else(|| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: format!("the uses of scan {id} do not decode"),
+        })?;
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT l.path, l.sha256, a.kind, a.format, a.size, a.meta_json FROM asset_location l JOIN asset a USING (sha256)
+                 WHERE l.scan_id = ?1 ORDER BY l.path",
+            )
+            .map_err(m)?;
+        let assets = st
+            .query_map(params![id], |r| {
+                Ok(AssetRow {
+                    path: r.get(0)?,
+                    sha256: r.get(1)?,
+                    kind: r.get(2)?,
+                    format: r.get(3)?,
+                    size: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+                    meta_json: r.get(5)?,
+                })
+            })
+            .map_err(m)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(m)?;
+        let mut st = self
+            .conn
+            .prepare("SELECT code, severity, message, path, member, offset, line, col, evidence FROM scan_finding WHERE scan_id = ?1 ORDER BY seq")
+            .map_err(m)?;
+        let findings = st
+            .query_map(params![id], |r| {
+                Ok(Finding {
+                    code: r.get(0)?,
+                    severity: Severity::parse(&r.get::<_, String>(1)?).unwrap_or(Severity::High),
+                    message: r.get(2)?,
+                    location: Location {
+                        path: r.get(3)?,
+                        member: r.get(4)?,
+                        offset: r.get::<_, Option<i64>>(5)?.and_then(|o| u64::try_from(o).ok()),
+                        line: r.get(6)?,
+                        column: r.get(7)?,
+                    },
+                    evidence: r.get(8)?,
+                })
+            })
+            .map_err(m)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(m)?;
+        let mut st = self
+            .conn
+            .prepare("SELECT source, target, kind FROM scan_edge WHERE scan_id = ?1 ORDER BY source, target, kind")
+            .map_err(m)?;
+        let edges = st
+            .query_map(params![id], |r| Ok(EdgeRow { source: r.get(0)?, target: r.get(1)?, kind: r.get(2)? }))
+            .map_err(m)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(m)?;
+        let duration_ms = u64::try_from(duration_ms).unwrap_or(0);
+        Ok(Some(StoredScan {
+            id,
+            record: ScanRecord { root, started_at, duration_ms, stats_json, assets, findings, uses, edges },
+        }))
+    }
+}
+
+/// One use as a compact JSON tuple.
+type UseTuple = (String, u32, u32, String, Option<String>, String, String, Option<String>, Option<bool>);
+
+/// Largest decoded uses blob accepted (a corrupt or hostile store must not exhaust memory).
+const MAX_USES_JSON: usize = 1 << 30;
+
+fn encode_uses(uses: &[UseRow]) -> Vec<u8> {
+    let tuples: Vec<UseTuple> = uses
+        .iter()
+        .map(|u| {
+            (
+                u.path.clone(),
+                u.line,
+                u.column,
+                u.kind.clone(),
+                u.provider.clone(),
+                u.category.clone(),
+                u.name.clone(),
+                u.detail.clone(),
+                u.pinned,
+            )
+        })
+        .collect();
+    let json = serde_json::to_vec(&tuples).unwrap_or_else(|_| b"[]".to_vec());
+    miniz_oxide::deflate::compress_to_vec(&json, 1)
+}
+
+fn decode_uses(blob: &[u8]) -> Option<Vec<UseRow>> {
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(blob, MAX_USES_JSON).ok()?;
+    let tuples: Vec<UseTuple> = serde_json::from_slice(&json).ok()?;
+    Some(
+        tuples
+            .into_iter()
+            .map(|(path, line, column, kind, provider, category, name, detail, pinned)| UseRow {
+                path,
+                line,
+                column,
+                kind,
+                provider,
+                category,
+                name,
+                detail,
+                pinned,
+            })
+            .collect(),
+    )
+}
+
+/// Sizes and counts are u64 in custody and i64 in SQLite; nothing real exceeds i64::MAX.
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
 }

@@ -13,25 +13,18 @@ fn sys(name: &str, exposure: Exposure) -> System {
         description: format!("{name} description"),
         intended_use: "triage".into(),
         exposure,
+        ..System::default()
     }
 }
 
 fn schema(path: &Path) -> Vec<String> {
     let c = Connection::open(path).expect("open");
-    let mut st = c
-        .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
-        .expect("prepare");
-    st.query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows")
+    let mut st = c.prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name").expect("prepare");
+    st.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
 }
 
 fn opts() -> OpenOptions {
-    OpenOptions {
-        busy_timeout: Duration::from_millis(200),
-        backup_before_upgrade: true,
-    }
+    OpenOptions { busy_timeout: Duration::from_millis(200), backup_before_upgrade: true }
 }
 
 #[test]
@@ -43,17 +36,11 @@ fn fresh_store_gets_every_migration_and_the_pragmas() {
     assert_eq!(store.schema_version().expect("version"), LATEST_VERSION);
     drop(store);
     let c = Connection::open(&path).expect("open");
-    let mode: String = c
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .expect("mode");
+    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
     assert_eq!(mode, "wal");
-    let app: i64 = c
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .expect("app");
+    let app: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0)).expect("app");
     assert_eq!(app, 0x4355_5354);
-    let n: i64 = c
-        .query_row("SELECT count(*) FROM schema_migration", [], |r| r.get(0))
-        .expect("count");
+    let n: i64 = c.query_row("SELECT count(*) FROM schema_migration", [], |r| r.get(0)).expect("count");
     assert_eq!(n, i64::from(LATEST_VERSION));
 }
 
@@ -62,35 +49,19 @@ fn migrations_are_idempotent() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("custody.db");
     let (mut s, _) = SqliteStore::open_or_create(&path, &opts()).expect("create");
-    s.record_organisation(
-        "Acme",
-        &[Role::Developer],
-        &[sys("a", Exposure::Internal)],
-        "2026-01-01T00:00:00Z",
-    )
-    .expect("record");
+    s.record_organisation("Acme", &[Role::Developer], &[sys("a", Exposure::Internal)], "2026-01-01T00:00:00Z")
+        .expect("record");
     drop(s);
     let before = schema(&path);
     for _ in 0..3 {
         let (s, how) = SqliteStore::open_or_create(&path, &opts()).expect("reopen");
-        assert_eq!(
-            how,
-            Opened::Existing {
-                upgraded_from: None
-            }
-        );
+        assert_eq!(how, Opened::Existing { upgraded_from: None });
         assert_eq!(s.schema_version().expect("v"), LATEST_VERSION);
         let s = SqliteStore::open(&path, &opts()).expect("open");
-        assert_eq!(
-            s.organisation().expect("org").map(|o| o.name),
-            Some("Acme".into())
-        );
+        assert_eq!(s.organisation().expect("org").map(|o| o.name), Some("Acme".into()));
     }
     assert_eq!(schema(&path), before);
-    assert!(
-        !dir.path().join("custody.db.pre-v2.bak").exists(),
-        "no backup without an upgrade"
-    );
+    assert!(!dir.path().join("custody.db.pre-v2.bak").exists(), "no backup without an upgrade");
 }
 
 #[test]
@@ -110,12 +81,7 @@ fn an_older_store_is_upgraded_with_its_rows_intact() {
         .expect("v1 rows");
     }
     let (s, how) = SqliteStore::open_or_create(&path, &opts()).expect("upgrade");
-    assert_eq!(
-        how,
-        Opened::Existing {
-            upgraded_from: Some(1)
-        }
-    );
+    assert_eq!(how, Opened::Existing { upgraded_from: Some(1) });
     assert_eq!(s.schema_version().expect("v"), LATEST_VERSION);
     let org = s.organisation().expect("org").expect("some");
     assert_eq!(org.name, "Old Org");
@@ -127,7 +93,8 @@ fn an_older_store_is_upgraded_with_its_rows_intact() {
             name: "legacy".into(),
             description: "d".into(),
             intended_use: "u".into(),
-            exposure: Exposure::Public
+            exposure: Exposure::Public,
+            ..System::default()
         }
     );
     assert_eq!(org.systems[0].created_at, "2025-01-01T00:00:00Z");
@@ -135,22 +102,15 @@ fn an_older_store_is_upgraded_with_its_rows_intact() {
     // The pre-upgrade copy is a readable version-1 store with the same rows.
     let bak = dir.path().join("custody.db.pre-v1.bak");
     let c = Connection::open(&bak).expect("backup");
-    let v: i64 = c
-        .query_row("SELECT max(version) FROM schema_migration", [], |r| {
-            r.get(0)
-        })
-        .expect("v");
-    let name: String = c
-        .query_row("SELECT name FROM organisation", [], |r| r.get(0))
-        .expect("name");
+    let v: i64 = c.query_row("SELECT max(version) FROM schema_migration", [], |r| r.get(0)).expect("v");
+    let name: String = c.query_row("SELECT name FROM organisation", [], |r| r.get(0)).expect("name");
     assert_eq!((v, name.as_str()), (1, "Old Org"));
 }
 
 #[test]
 fn history_keeps_everything_declared() {
     let dir = tempfile::tempdir().expect("tmp");
-    let (mut s, _) =
-        SqliteStore::open_or_create(&dir.path().join("c.db"), &opts()).expect("create");
+    let (mut s, _) = SqliteStore::open_or_create(&dir.path().join("c.db"), &opts()).expect("create");
     let t = |n: u8| format!("2026-01-0{n}T00:00:00Z");
     let c1 = s
         .record_organisation(
@@ -160,10 +120,7 @@ fn history_keeps_everything_declared() {
             &t(1),
         )
         .expect("1");
-    assert_eq!(
-        c1.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(),
-        ["role-added", "system-added", "system-added"]
-    );
+    assert_eq!(c1.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(), ["role-added", "system-added", "system-added"]);
     // Same declaration again: nothing changes.
     assert!(
         s.record_organisation(
@@ -177,17 +134,9 @@ fn history_keeps_everything_declared() {
     );
     // Rename, swap a role, change one system, drop the other.
     let c3 = s
-        .record_organisation(
-            "Acme Bank",
-            &[Role::SystemOperator],
-            &[sys("a", Exposure::ExternalApi)],
-            &t(3),
-        )
+        .record_organisation("Acme Bank", &[Role::SystemOperator], &[sys("a", Exposure::ExternalApi)], &t(3))
         .expect("3");
-    let kinds: Vec<_> = c3
-        .iter()
-        .map(|c| (c.kind.as_str(), c.subject.as_str()))
-        .collect();
+    let kinds: Vec<_> = c3.iter().map(|c| (c.kind.as_str(), c.subject.as_str())).collect();
     assert_eq!(
         kinds,
         [
@@ -200,11 +149,7 @@ fn history_keeps_everything_declared() {
     );
     let org = s.organisation().expect("org").expect("some");
     assert_eq!(org.roles, vec![Role::SystemOperator]);
-    let b = org
-        .systems
-        .iter()
-        .find(|x| x.system.name == "b")
-        .expect("b is kept");
+    let b = org.systems.iter().find(|x| x.system.name == "b").expect("b is kept");
     assert_eq!(b.retired_at.as_deref(), Some(t(3).as_str()));
     // Declaring it again restores it.
     let c4 = s
@@ -215,10 +160,7 @@ fn history_keeps_everything_declared() {
             &t(4),
         )
         .expect("4");
-    assert_eq!(
-        c4.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(),
-        ["system-restored"]
-    );
+    assert_eq!(c4.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(), ["system-restored"]);
     assert_eq!(s.config_history().expect("h").len(), 3 + 5 + 1);
 }
 
@@ -227,15 +169,8 @@ fn unchanged_after<F: FnOnce(&Path) -> StoreError>(bytes: &[u8], f: F) -> StoreE
     let path = dir.path().join("custody.db");
     std::fs::write(&path, bytes).expect("write");
     let e = f(&path);
-    assert_eq!(
-        std::fs::read(&path).expect("read"),
-        bytes,
-        "the file was modified"
-    );
-    let names: Vec<_> = std::fs::read_dir(dir.path())
-        .expect("ls")
-        .map(|e| e.expect("e").file_name())
-        .collect();
+    assert_eq!(std::fs::read(&path).expect("read"), bytes, "the file was modified");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").map(|e| e.expect("e").file_name()).collect();
     assert_eq!(names.len(), 1, "extra files: {names:?}");
     e
 }
@@ -247,13 +182,9 @@ fn a_corrupt_file_is_reported_and_left_alone() {
     for open_or_create in [false, true] {
         let e = unchanged_after(&garbage, |p| {
             if open_or_create {
-                SqliteStore::open_or_create(p, &opts())
-                    .map(|_| ())
-                    .expect_err("must fail")
+                SqliteStore::open_or_create(p, &opts()).map(|_| ()).expect_err("must fail")
             } else {
-                SqliteStore::open(p, &opts())
-                    .map(|_| ())
-                    .expect_err("must fail")
+                SqliteStore::open(p, &opts()).map(|_| ()).expect_err("must fail")
             }
         });
         assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
@@ -264,14 +195,11 @@ fn a_corrupt_file_is_reported_and_left_alone() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("custody.db");
     let (mut s, _) = SqliteStore::open_or_create(&path, &opts()).expect("create");
-    s.record_organisation("Acme", &[Role::Developer], &[], "2026-01-01T00:00:00Z")
-        .expect("r");
+    s.record_organisation("Acme", &[Role::Developer], &[], "2026-01-01T00:00:00Z").expect("r");
     drop(s);
     let full = std::fs::read(&path).expect("read");
     let e = unchanged_after(&full[..full.len() / 2 + 100], |p| {
-        SqliteStore::open(p, &opts())
-            .map(|_| ())
-            .expect_err("must fail")
+        SqliteStore::open(p, &opts()).map(|_| ()).expect_err("must fail")
     });
     assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
 }
@@ -282,15 +210,10 @@ fn another_programs_database_is_refused() {
     let path = dir.path().join("other.db");
     {
         let c = Connection::open(&path).expect("open");
-        c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
-            .expect("other");
+        c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").expect("other");
     }
     let bytes = std::fs::read(&path).expect("read");
-    let e = unchanged_after(&bytes, |p| {
-        SqliteStore::open_or_create(p, &opts())
-            .map(|_| ())
-            .expect_err("must fail")
-    });
+    let e = unchanged_after(&bytes, |p| SqliteStore::open_or_create(p, &opts()).map(|_| ()).expect_err("must fail"));
     assert!(matches!(e, StoreError::Foreign { .. }), "{e}");
 }
 
@@ -300,13 +223,12 @@ fn a_locked_store_says_so() {
     let path = dir.path().join("custody.db");
     drop(SqliteStore::open_or_create(&path, &opts()).expect("create"));
     let holder = Connection::open(&path).expect("open");
-    holder.execute_batch("BEGIN EXCLUSIVE; INSERT INTO organisation_role (role, since) VALUES ('developer', 'x');").expect("lock");
+    holder
+        .execute_batch("BEGIN EXCLUSIVE; INSERT INTO organisation_role (role, since) VALUES ('developer', 'x');")
+        .expect("lock");
     let mut s = SqliteStore::open(&path, &opts());
     let e = match s.as_mut() {
-        Ok(s) => s
-            .record_organisation("Acme", &[Role::Developer], &[], "t")
-            .map(|_| ())
-            .expect_err("must fail"),
+        Ok(s) => s.record_organisation("Acme", &[Role::Developer], &[], "t").map(|_| ()).expect_err("must fail"),
         Err(_) => s.err().expect("err"),
     };
     assert!(matches!(e, StoreError::Locked { .. }), "{e}");
@@ -321,14 +243,9 @@ fn a_newer_store_is_refused_not_downgraded() {
     drop(SqliteStore::open_or_create(&path, &opts()).expect("create"));
     Connection::open(&path)
         .expect("open")
-        .execute(
-            "INSERT INTO schema_migration (version, name, checksum) VALUES (99, 'future', 'x')",
-            [],
-        )
+        .execute("INSERT INTO schema_migration (version, name, checksum) VALUES (99, 'future', 'x')", [])
         .expect("future");
-    let e = SqliteStore::open(&path, &opts())
-        .map(|_| ())
-        .expect_err("must fail");
+    let e = SqliteStore::open(&path, &opts()).map(|_| ()).expect_err("must fail");
     assert!(matches!(e, StoreError::TooNew { found: 99, .. }), "{e}");
 }
 
@@ -339,31 +256,99 @@ fn an_edited_migration_is_detected() {
     drop(SqliteStore::open_or_create(&path, &opts()).expect("create"));
     Connection::open(&path)
         .expect("open")
-        .execute(
-            "UPDATE schema_migration SET checksum = 'x' WHERE version = 1",
-            [],
-        )
+        .execute("UPDATE schema_migration SET checksum = 'x' WHERE version = 1", [])
         .expect("edit");
-    let e = SqliteStore::open(&path, &opts())
-        .map(|_| ())
-        .expect_err("must fail");
-    assert!(
-        matches!(e, StoreError::MigrationChanged { version: 1, .. }),
-        "{e}"
-    );
+    let e = SqliteStore::open(&path, &opts()).map(|_| ()).expect_err("must fail");
+    assert!(matches!(e, StoreError::MigrationChanged { version: 1, .. }), "{e}");
 }
 
 #[test]
 fn missing_store_is_not_created_by_open() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("custody.db");
-    let e = custody_store::open(path.to_str().expect("utf8"), &opts())
-        .map(|_| ())
-        .expect_err("must fail");
+    let e = custody_store::open(path.to_str().expect("utf8"), &opts()).map(|_| ()).expect_err("must fail");
     assert!(matches!(e, StoreError::Missing { .. }), "{e}");
     assert!(!path.exists());
-    let e = custody_store::open("postgres://localhost/custody", &opts())
-        .map(|_| ())
-        .expect_err("must fail");
+    let e = custody_store::open("postgres://localhost/custody", &opts()).map(|_| ()).expect_err("must fail");
     assert!(matches!(e, StoreError::UnsupportedBackend { .. }), "{e}");
+}
+
+#[test]
+fn scans_round_trip_and_replace_the_file_cache() {
+    use custody_core::{Finding, Location};
+    use custody_store::{AssetRow, EdgeRow, FileCacheRow, ScanRecord, UseRow};
+    let dir = tempfile::tempdir().expect("tmp");
+    let (mut s, _) = SqliteStore::open_or_create(&dir.path().join("c.db"), &opts()).expect("create");
+    let sha = "ab".repeat(32);
+    let rec = ScanRecord {
+        root: "/r".into(),
+        started_at: "2026-01-01T00:00:00Z".into(),
+        duration_ms: 12,
+        stats_json: "{}".into(),
+        assets: vec![
+            AssetRow {
+                path: "a.gguf".into(),
+                sha256: sha.clone(),
+                kind: "model".into(),
+                format: "gguf".into(),
+                size: 9,
+                meta_json: "{}".into(),
+            },
+            AssetRow {
+                path: "copy/a.gguf".into(),
+                sha256: sha.clone(),
+                kind: "model".into(),
+                format: "gguf".into(),
+                size: 9,
+                meta_json: "{}".into(),
+            },
+        ],
+        findings: vec![Finding::new("CUS-WALK-002", "broken", Location::at_line("x", 1, 2)).with_evidence("e")],
+        uses: vec![UseRow {
+            path: "app.py".into(),
+            line: 3,
+            column: 1,
+            kind: "sdk".into(),
+            provider: Some("openai".into()),
+            category: "remote-inference".into(),
+            name: "openai".into(),
+            detail: None,
+            pinned: Some(false),
+        }],
+        edges: vec![EdgeRow { source: "app.py".into(), target: "service:openai".into(), kind: "calls".into() }],
+    };
+    let big_inode = u64::MAX - 5;
+    let cache =
+        vec![FileCacheRow { path: "a.gguf".into(), size: 9, mtime_ns: -3, inode: big_inode, result_json: "{}".into() }];
+    let id1 = s.record_scan(&rec, custody_store::CacheUpdate::Replace(&cache)).expect("record");
+    let back = s.latest_scan(Some("/r")).expect("latest").expect("some");
+    assert_eq!(back.id, id1);
+    assert_eq!(back.record, rec);
+    assert_eq!(s.file_cache("/r").expect("cache"), cache);
+    // A second scan replaces the cache and keeps the first scan.
+    // A delta keeps what it does not touch.
+    let extra = FileCacheRow { path: "b".into(), size: 1, mtime_ns: 1, inode: 1, result_json: "[]".into() };
+    let id2 = s
+        .record_scan(
+            &ScanRecord { root: "/r".into(), ..ScanRecord::default() },
+            custody_store::CacheUpdate::Delta { upserts: std::slice::from_ref(&extra), removed: &[] },
+        )
+        .expect("record");
+    assert!(id2 > id1);
+    assert_eq!(s.file_cache("/r").expect("cache").len(), 2);
+    s.record_scan(
+        &ScanRecord { root: "/r".into(), ..ScanRecord::default() },
+        custody_store::CacheUpdate::Delta { upserts: &[], removed: &["a.gguf".to_string()] },
+    )
+    .expect("record");
+    assert_eq!(s.file_cache("/r").expect("cache"), vec![extra]);
+    let id2 = s
+        .record_scan(
+            &ScanRecord { root: "/r".into(), ..ScanRecord::default() },
+            custody_store::CacheUpdate::Replace(&[]),
+        )
+        .expect("record");
+    assert!(s.file_cache("/r").expect("cache").is_empty());
+    assert!(s.latest_scan(Some("/other")).expect("latest").is_none());
+    assert_eq!(s.latest_scan(None).expect("latest").map(|x| x.id), Some(id2));
 }

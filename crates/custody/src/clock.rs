@@ -15,10 +15,6 @@ pub fn now() -> Result<String, Failure> {
         })?,
         Err(_) => OffsetDateTime::now_utc(),
     };
-    let t = t
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(t);
-    t.format(&Rfc3339)
-        .map_err(|e| Failure::new(format!("cannot format the time: {e}")))
+    let t = t.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(t);
+    t.format(&Rfc3339).map_err(|e| Failure::new(format!("cannot format the time: {e}")))
 }

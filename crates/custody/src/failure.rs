@@ -29,17 +29,11 @@ pub type CmdResult = Result<Outcome, Failure>;
 
 impl Failure {
     pub fn new(message: impl Into<String>) -> Failure {
-        Failure::Error {
-            message: message.into(),
-            hint: None,
-        }
+        Failure::Error { message: message.into(), hint: None }
     }
 
     pub fn with_hint(message: impl Into<String>, hint: impl Into<String>) -> Failure {
-        Failure::Error {
-            message: message.into(),
-            hint: Some(hint.into()),
-        }
+        Failure::Error { message: message.into(), hint: Some(hint.into()) }
     }
 
     /// An IO error on `path`, with the cause.
@@ -49,10 +43,7 @@ impl Failure {
             io::ErrorKind::NotFound => Some("check the path".to_string()),
             _ => None,
         };
-        Failure::Error {
-            message: format!("cannot {what} {}: {e}", path.display()),
-            hint,
-        }
+        Failure::Error { message: format!("cannot {what} {}: {e}", path.display()), hint }
     }
 }
 
@@ -69,18 +60,12 @@ impl From<io::Error> for Failure {
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Failure {
-        Failure::Error {
-            message: e.to_string(),
-            hint: e.hint().map(str::to_string),
-        }
+        Failure::Error { message: e.to_string(), hint: e.hint().map(str::to_string) }
     }
 }
 
 impl From<ConfigError> for Failure {
     fn from(e: ConfigError) -> Failure {
-        Failure::with_hint(
-            e.to_string(),
-            "fix the file, or run `custody init --force` to write a new one",
-        )
+        Failure::with_hint(e.to_string(), "fix the file, or run `custody init --force` to write a new one")
     }
 }

@@ -71,10 +71,21 @@ impl Output {
 
     /// Pretty JSON with a trailing newline.
     pub fn json(&mut self, v: &serde_json::Value) -> Result<(), Failure> {
-        let s = serde_json::to_string_pretty(v)
-            .map_err(|e| Failure::new(format!("cannot render JSON: {e}")))?;
+        let s = serde_json::to_string_pretty(v).map_err(|e| Failure::new(format!("cannot render JSON: {e}")))?;
         self.raw(&s)?;
         self.raw("\n")
+    }
+
+    /// Pretty JSON of any serialisable value, written as it is produced.
+    pub fn json_streamed<T: serde::Serialize>(&mut self, v: &T) -> Result<(), Failure> {
+        let mut w = io::BufWriter::with_capacity(1 << 16, &mut self.stdout);
+        serde_json::to_writer_pretty(&mut w, v).map_err(|e| match e.io_error_kind() {
+            Some(io::ErrorKind::BrokenPipe) => Failure::BrokenPipe,
+            _ => Failure::new(format!("cannot write JSON: {e}")),
+        })?;
+        w.write_all(b"\n")?;
+        w.flush()?;
+        Ok(())
     }
 
     /// A note for people on stderr; silent with --quiet.
@@ -85,20 +96,12 @@ impl Output {
     }
 
     pub fn warn(&self, s: &str) {
-        let _ = writeln!(
-            io::stderr(),
-            "{} {s}",
-            paint("warning:", Style::Yellow, self.color_err)
-        );
+        let _ = writeln!(io::stderr(), "{} {s}", paint("warning:", Style::Yellow, self.color_err));
     }
 
     pub fn error(&self, message: &str, hint: Option<&str>) {
         let mut e = io::stderr().lock();
-        let _ = writeln!(
-            e,
-            "{} {message}",
-            paint("error:", Style::Red, self.color_err)
-        );
+        let _ = writeln!(e, "{} {message}", paint("error:", Style::Red, self.color_err));
         if let Some(h) = hint {
             let _ = writeln!(e, "  {} {h}", paint("hint:", Style::Cyan, self.color_err));
         }
@@ -106,11 +109,7 @@ impl Output {
 }
 
 fn paint(s: &str, style: Style, on: bool) -> String {
-    if on {
-        format!("\x1b[{}m{s}\x1b[0m", style.code())
-    } else {
-        s.to_string()
-    }
+    if on { format!("\x1b[{}m{s}\x1b[0m", style.code()) } else { s.to_string() }
 }
 
 #[cfg(test)]

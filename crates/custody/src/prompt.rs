@@ -13,10 +13,8 @@ pub fn ask(question: &str, default: Option<&str>) -> Result<String, Failure> {
     .and_then(|_| err.flush())
     .map_err(|e| Failure::new(format!("cannot prompt: {e}")))?;
     let mut line = String::new();
-    let n = io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Failure::new(format!("cannot read the answer: {e}")))?;
+    let n =
+        io::stdin().lock().read_line(&mut line).map_err(|e| Failure::new(format!("cannot read the answer: {e}")))?;
     if n == 0 {
         return Err(Failure::with_hint(
             "input ended before every question was answered",
@@ -24,9 +22,5 @@ pub fn ask(question: &str, default: Option<&str>) -> Result<String, Failure> {
         ));
     }
     let answer = line.trim();
-    Ok(if answer.is_empty() {
-        default.unwrap_or("").to_string()
-    } else {
-        answer.to_string()
-    })
+    Ok(if answer.is_empty() { default.unwrap_or("").to_string() } else { answer.to_string() })
 }

@@ -26,20 +26,13 @@ pub fn locate(g: &GlobalArgs) -> Result<PathBuf, Failure> {
     if let Some(p) = &g.config {
         return Ok(p.clone());
     }
-    let cwd = std::env::current_dir()
-        .map_err(|e| Failure::new(format!("cannot read the current directory: {e}")))?;
-    cwd.ancestors()
-        .map(|d| d.join(CONFIG_FILE))
-        .find(|p| p.is_file())
-        .ok_or_else(|| {
-            Failure::with_hint(
-                format!(
-                    "no {CONFIG_FILE} in {} or any parent directory",
-                    cwd.display()
-                ),
-                "run `custody init` first, or pass --config PATH",
-            )
-        })
+    let cwd = std::env::current_dir().map_err(|e| Failure::new(format!("cannot read the current directory: {e}")))?;
+    cwd.ancestors().map(|d| d.join(CONFIG_FILE)).find(|p| p.is_file()).ok_or_else(|| {
+        Failure::with_hint(
+            format!("no {CONFIG_FILE} in {} or any parent directory", cwd.display()),
+            "run `custody init` first, or pass --config PATH",
+        )
+    })
 }
 
 /// Reads and checks a configuration file: bounded size, UTF-8, valid.
@@ -55,9 +48,7 @@ pub fn read_config(path: &Path) -> Result<Config, Failure> {
         }
     })?;
     let mut bytes = Vec::new();
-    f.take(MAX_CONFIG_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::io("read", path, &e))?;
+    f.take(MAX_CONFIG_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| Failure::io("read", path, &e))?;
     if bytes.len() > MAX_CONFIG_BYTES {
         return Err(Failure::new(format!(
             "{} is larger than {MAX_CONFIG_BYTES} bytes; it is not a custody configuration",
@@ -66,10 +57,7 @@ pub fn read_config(path: &Path) -> Result<Config, Failure> {
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, col) = line_col_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
-        Failure::with_hint(
-            format!("{}:{line}:{col}: not valid UTF-8", path.display()),
-            "save the file as UTF-8",
-        )
+        Failure::with_hint(format!("{}:{line}:{col}: not valid UTF-8", path.display()), "save the file as UTF-8")
     })?;
     Ok(Config::parse(&text, &path.display().to_string())?)
 }
@@ -84,10 +72,7 @@ fn line_col_bytes(b: &[u8], offset: usize) -> (usize, usize) {
 pub fn load(g: &GlobalArgs) -> Result<Workspace, Failure> {
     let config_path = locate(g)?;
     let config = read_config(&config_path)?;
-    Ok(Workspace {
-        config_path,
-        config,
-    })
+    Ok(Workspace { config_path, config })
 }
 
 /// `--db`, or the configured path relative to the directory of custody.toml.
@@ -96,22 +81,21 @@ pub fn store_location(g: &GlobalArgs, config_path: &Path, config: &Config) -> St
         return db.clone();
     }
     let p = Path::new(&config.store.path);
-    let full = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        root_of(config_path).join(p)
-    };
+    let full = if p.is_absolute() { p.to_path_buf() } else { root_of(config_path).join(p) };
     full.to_string_lossy().into_owned()
 }
 
 /// Store options; `CUSTODY_BUSY_TIMEOUT_MS` sets how long to wait for another process's lock.
 pub fn open_options() -> custody_store::OpenOptions {
     let mut o = custody_store::OpenOptions::default();
-    if let Some(ms) = std::env::var("CUSTODY_BUSY_TIMEOUT_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
+    if let Some(ms) = std::env::var("CUSTODY_BUSY_TIMEOUT_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
         o.busy_timeout = std::time::Duration::from_millis(ms);
     }
     o
+}
+
+/// Opens the store named by `--db` or custody.toml; it must exist.
+pub fn open_store(g: &GlobalArgs, ws: &Workspace) -> Result<Box<dyn custody_store::Store>, Failure> {
+    let location = store_location(g, &ws.config_path, &ws.config);
+    Ok(custody_store::open(&location, &open_options())?)
 }

@@ -13,18 +13,11 @@ use serde_json::{Value, json};
 pub fn run(g: &GlobalArgs, args: &ApplicableArgs, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
     let cfg = &ws.config;
-    let roles: Vec<Role> = if args.roles.is_empty() {
-        cfg.organisation.roles.clone()
-    } else {
-        args.roles.clone()
-    };
+    let roles: Vec<Role> = if args.roles.is_empty() { cfg.organisation.roles.clone() } else { args.roles.clone() };
     let c = Catalog::embedded();
     let list: Vec<Applicable> = applicable(c, &roles, &cfg.systems)
         .into_iter()
-        .filter(|a| {
-            args.phase
-                .is_none_or(|ph| c.principle_of(a.provision).phase == ph)
-        })
+        .filter(|a| args.phase.is_none_or(|ph| c.principle_of(a.provision).phase == ph))
         .filter(|a| args.modality.is_none_or(|m| a.provision.modality == m))
         .collect();
     let mut held = roles.clone();
@@ -36,21 +29,14 @@ pub fn run(g: &GlobalArgs, args: &ApplicableArgs, out: &mut Output) -> CmdResult
             v["config"] = ws.config_path.display().to_string().into();
             out.json(&v)?
         }
-        ApplicableFormat::Markdown => {
-            out.raw(&to_markdown(c, &cfg.organisation.name, &held, &list))?
-        }
+        ApplicableFormat::Markdown => out.raw(&to_markdown(c, &cfg.organisation.name, &held, &list))?,
         ApplicableFormat::Table => table(c, &cfg.organisation.name, &held, &list, out)?,
     }
     Ok(Outcome::Ok)
 }
 
 /// (shall, should) among `list` brought by `role` (None: organisation-wide) in `phase` (None: all).
-fn counts(
-    c: &Catalog,
-    list: &[Applicable],
-    role: Option<Option<Role>>,
-    phase: Option<Phase>,
-) -> (usize, usize) {
+fn counts(c: &Catalog, list: &[Applicable], role: Option<Option<Role>>, phase: Option<Phase>) -> (usize, usize) {
     let sel = list.iter().filter(|a| {
         role.is_none_or(|r| a.reasons.iter().any(|x| x.role == r))
             && phase.is_none_or(|ph| c.principle_of(a.provision).phase == ph)
@@ -62,10 +48,7 @@ fn counts(
 }
 
 fn rows(held: &[Role]) -> Vec<(String, Option<Role>)> {
-    let mut r: Vec<(String, Option<Role>)> = held
-        .iter()
-        .map(|x| (x.title().to_string(), Some(*x)))
-        .collect();
+    let mut r: Vec<(String, Option<Role>)> = held.iter().map(|x| (x.title().to_string(), Some(*x))).collect();
     r.push(("Organisation-wide".into(), None));
     r
 }
@@ -84,10 +67,7 @@ fn to_json(c: &Catalog, org: &str, held: &[Role], list: &[Applicable]) -> Value 
                 })
                 .collect();
             let (s, sh) = counts(c, list, Some(r), None);
-            (
-                key,
-                json!({ "shall": s, "should": sh, "by_phase": per_phase }),
-            )
+            (key, json!({ "shall": s, "should": sh, "by_phase": per_phase }))
         })
         .collect();
     json!({
@@ -115,11 +95,7 @@ fn to_json(c: &Catalog, org: &str, held: &[Role], list: &[Applicable]) -> Value 
 }
 
 fn brought_by(a: &Applicable) -> String {
-    let tags: Vec<&str> = a
-        .reasons
-        .iter()
-        .map(|r| r.role.map_or("ORG", |x| short(x.as_str())))
-        .collect();
+    let tags: Vec<&str> = a.reasons.iter().map(|r| r.role.map_or("ORG", |x| short(x.as_str()))).collect();
     tags.join(",")
 }
 
@@ -134,11 +110,7 @@ fn table(
     let roles: Vec<&str> = held.iter().map(|r| r.title()).collect();
     let head = format!(
         "{org} holds {}: {} provisions apply ({shall} shall, {should} should)",
-        if roles.is_empty() {
-            "no role".to_string()
-        } else {
-            roles.join(" + ")
-        },
+        if roles.is_empty() { "no role".to_string() } else { roles.join(" + ") },
         list.len()
     );
     let head = out.paint(&head, Style::Bold);
@@ -161,10 +133,7 @@ fn table(
         out.line(&line)?;
     }
     for ph in Phase::ALL {
-        let in_phase: Vec<&Applicable> = list
-            .iter()
-            .filter(|a| c.principle_of(a.provision).phase == ph)
-            .collect();
+        let in_phase: Vec<&Applicable> = list.iter().filter(|a| c.principle_of(a.provision).phase == ph).collect();
         if in_phase.is_empty() {
             continue;
         }
@@ -176,18 +145,9 @@ fn table(
             let summary = wrap(&p.summary, 68);
             let m = out.paint(
                 &format!("{:<6}", p.modality.as_str()),
-                if p.modality == Modality::Shall {
-                    Style::Bold
-                } else {
-                    Style::Dim
-                },
+                if p.modality == Modality::Shall { Style::Bold } else { Style::Dim },
             );
-            out.line(&format!(
-                "  {:<11} {m}  {:<10} {}",
-                p.id.as_str(),
-                brought_by(a),
-                summary[0]
-            ))?;
+            out.line(&format!("  {:<11} {m}  {:<10} {}", p.id.as_str(), brought_by(a), summary[0]))?;
             for l in &summary[1..] {
                 out.line(&format!("  {:<30}{l}", ""))?;
             }
@@ -202,11 +162,7 @@ fn table(
                 }
             }
             for n in &a.notes {
-                out.line(&format!(
-                    "  {:<30}{}",
-                    "",
-                    out.paint(&format!("note: {n}"), Style::Cyan)
-                ))?;
+                out.line(&format!("  {:<30}{}", "", out.paint(&format!("note: {n}"), Style::Cyan)))?;
             }
         }
     }
@@ -229,14 +185,14 @@ fn to_markdown(c: &Catalog, org: &str, held: &[Role], list: &[Applicable]) -> St
         s.push_str(&format!("| {name} | {a} | {b} |\n"));
     }
     for ph in Phase::ALL {
-        let in_phase: Vec<&Applicable> = list
-            .iter()
-            .filter(|a| c.principle_of(a.provision).phase == ph)
-            .collect();
+        let in_phase: Vec<&Applicable> = list.iter().filter(|a| c.principle_of(a.provision).phase == ph).collect();
         if in_phase.is_empty() {
             continue;
         }
-        s.push_str(&format!("\n## {}\n\n| Provision | Modality | Brought by | Summary | Why |\n|---|---|---|---|---|\n", ph.title()));
+        s.push_str(&format!(
+            "\n## {}\n\n| Provision | Modality | Brought by | Summary | Why |\n|---|---|---|---|---|\n",
+            ph.title()
+        ));
         for a in in_phase {
             let why: Vec<String> = a
                 .reasons

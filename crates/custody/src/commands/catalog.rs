@@ -15,8 +15,7 @@ pub fn run(args: &CatalogArgs, out: &mut Output) -> CmdResult {
     }
     let f = filter(&args.filter);
     let selected: Vec<&Provision> = c.filter(&f).collect();
-    let filtered =
-        f.party.is_some() || f.phase.is_some() || f.principle.is_some() || f.modality.is_some();
+    let filtered = f.party.is_some() || f.phase.is_some() || f.principle.is_some() || f.modality.is_some();
     match args.format {
         CatalogFormat::Json => out.json(&json!({
             "schema": "custody.catalog/v1",
@@ -38,12 +37,7 @@ pub fn run(args: &CatalogArgs, out: &mut Output) -> CmdResult {
 }
 
 fn filter(a: &FilterArgs) -> Filter {
-    Filter {
-        party: a.role,
-        phase: a.phase,
-        principle: a.principle,
-        modality: a.modality,
-    }
+    Filter { party: a.role, phase: a.phase, principle: a.principle, modality: a.modality }
 }
 
 /// The JSON shape of one provision (documented in docs/json-output.md).
@@ -91,31 +85,15 @@ fn table(c: &Catalog, selected: &[&Provision], out: &mut Output) -> Result<(), F
         }
         let roles: Vec<&str> = p.obliged.iter().map(|r| short(r.as_str())).collect();
         let summary = wrap(&p.summary, 72);
-        let modality = out.paint(
-            &format!("{:<6}", p.modality.as_str()),
-            modality_style(p.modality),
-        );
-        out.line(&format!(
-            "  {:<11} {modality}  {:<9} {}",
-            p.id.as_str(),
-            roles.join(","),
-            summary[0]
-        ))?;
+        let modality = out.paint(&format!("{:<6}", p.modality.as_str()), modality_style(p.modality));
+        out.line(&format!("  {:<11} {modality}  {:<9} {}", p.id.as_str(), roles.join(","), summary[0]))?;
         for l in &summary[1..] {
             out.line(&format!("  {:<11} {:<6}  {:<9} {l}", "", "", ""))?;
         }
     }
-    let shall = selected
-        .iter()
-        .filter(|p| p.modality == Modality::Shall)
-        .count();
+    let shall = selected.iter().filter(|p| p.modality == Modality::Shall).count();
     out.line("")?;
-    out.line(&format!(
-        "{} provisions ({} shall, {} should)",
-        selected.len(),
-        shall,
-        selected.len() - shall
-    ))?;
+    out.line(&format!("{} provisions ({} shall, {} should)", selected.len(), shall, selected.len() - shall))?;
     out.note("roles: D developer, SO system-operator, DC data-custodian, EU end-user, ORG organisation-wide");
     Ok(())
 }
@@ -145,16 +123,13 @@ fn show(c: &Catalog, id: &str, format: CatalogFormat, out: &mut Output) -> CmdRe
         } else {
             format!("provisions in that clause: {}", near.join(", "))
         };
-        return Err(Failure::with_hint(
-            format!("no provision `{id}` in ETSI {}", c.version),
-            hint,
-        ));
+        return Err(Failure::with_hint(format!("no provision `{id}` in ETSI {}", c.version), hint));
     };
     let pr = c.principle_of(p);
     match format {
-        CatalogFormat::Json => out.json(
-            &json!({ "schema": "custody.provision/v1", "provision": provision_json(c, p) }),
-        )?,
+        CatalogFormat::Json => {
+            out.json(&json!({ "schema": "custody.provision/v1", "provision": provision_json(c, p) }))?
+        }
         CatalogFormat::Oscal => {
             return Err(Failure::with_hint(
                 "a single provision has no OSCAL form of its own",
@@ -163,80 +138,33 @@ fn show(c: &Catalog, id: &str, format: CatalogFormat, out: &mut Output) -> CmdRe
         }
         CatalogFormat::Markdown => {
             let mut s = format!("## {} ({})\n\n{}\n\n", p.id, p.modality, p.summary);
-            s.push_str(&format!(
-                "- Principle {}: {} ({})\n",
-                pr.number,
-                pr.title,
-                pr.phase.title()
-            ));
-            s.push_str(&format!(
-                "- Obliges: {}\n",
-                p.obliged
-                    .iter()
-                    .map(|r| r.title())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            s.push_str(&format!("- Principle {}: {} ({})\n", pr.number, pr.title, pr.phase.title()));
+            s.push_str(&format!("- Obliges: {}\n", p.obliged.iter().map(|r| r.title()).collect::<Vec<_>>().join(", ")));
             if !p.informed.is_empty() {
                 s.push_str(&format!(
                     "- Involves or informs: {}\n",
-                    p.informed
-                        .iter()
-                        .map(|r| r.title())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    p.informed.iter().map(|r| r.title()).collect::<Vec<_>>().join(", ")
                 ));
             }
             for (party, cond) in &p.conditions {
-                s.push_str(&format!(
-                    "- Condition for the {}: {}\n",
-                    party.title(),
-                    cond
-                ));
+                s.push_str(&format!("- Condition for the {}: {}\n", party.title(), cond));
             }
             s.push_str(&format!("- Evidence: {}\n", p.evidence_examples.join("; ")));
             s.push_str(&format!("- UK Code of Practice: {}\n", p.uk));
             out.raw(&s)?;
         }
         CatalogFormat::Table => {
-            let title = out.paint(
-                &format!("{}  {}", p.id, p.modality.as_str().to_uppercase()),
-                Style::Bold,
-            );
+            let title = out.paint(&format!("{}  {}", p.id, p.modality.as_str().to_uppercase()), Style::Bold);
             out.line(&title)?;
             for l in wrap(&p.summary, 88) {
                 out.line(&format!("  {l}"))?;
             }
             out.line("")?;
             let rows = [
-                (
-                    "principle",
-                    format!("{} {} ({})", pr.clause, pr.title, pr.phase.title()),
-                ),
-                (
-                    "obliges",
-                    p.obliged
-                        .iter()
-                        .map(|r| r.title())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-                (
-                    "informs",
-                    p.informed
-                        .iter()
-                        .map(|r| r.title())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-                (
-                    "evidence",
-                    p.evidence
-                        .iter()
-                        .map(|e| e.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
+                ("principle", format!("{} {} ({})", pr.clause, pr.title, pr.phase.title())),
+                ("obliges", p.obliged.iter().map(|r| r.title()).collect::<Vec<_>>().join(", ")),
+                ("informs", p.informed.iter().map(|r| r.title()).collect::<Vec<_>>().join(", ")),
+                ("evidence", p.evidence.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", ")),
                 ("examples", p.evidence_examples.join("; ")),
                 ("uk code", p.uk.clone()),
             ];
@@ -248,12 +176,7 @@ fn show(c: &Catalog, id: &str, format: CatalogFormat, out: &mut Output) -> CmdRe
                 }
             }
             for (party, cond) in &p.conditions {
-                out.line(&format!(
-                    "  {:<10} {}: {}",
-                    "condition",
-                    party.title(),
-                    cond
-                ))?;
+                out.line(&format!("  {:<10} {}: {}", "condition", party.title(), cond))?;
             }
         }
     }

@@ -17,32 +17,24 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 pub fn run(g: &GlobalArgs, args: &InitArgs, out: &mut Output) -> CmdResult {
-    let config_path = g
-        .config
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(CONFIG_FILE));
+    let config_path = g.config.clone().unwrap_or_else(|| PathBuf::from(CONFIG_FILE));
     if config_path.is_dir() {
-        return Err(Failure::new(format!(
-            "{} is a directory, not a configuration file",
-            config_path.display()
-        )));
+        return Err(Failure::new(format!("{} is a directory, not a configuration file", config_path.display())));
     }
     let exists = config_path.exists();
-    let systems = args
-        .systems
-        .iter()
-        .map(|s| parse_system(s))
-        .collect::<Result<Vec<_>, _>>()?;
+    let systems = args.systems.iter().map(|s| parse_system(s)).collect::<Result<Vec<_>, _>>()?;
     let flags_given = args.org.is_some() || !args.roles.is_empty() || !args.systems.is_empty();
     let (cfg, write) = if exists && !args.force {
         let cfg = workspace::read_config(&config_path)?;
         if flags_given {
-            out.warn(&format!("{} exists, so --org, --role and --system were not applied; pass --force to overwrite it", config_path.display()));
+            out.warn(&format!(
+                "{} exists, so --org, --role and --system were not applied; pass --force to overwrite it",
+                config_path.display()
+            ));
         }
         (cfg, false)
     } else {
-        let interactive =
-            !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        let interactive = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         (build(args, systems, interactive)?, true)
     };
 
@@ -51,26 +43,16 @@ pub fn run(g: &GlobalArgs, args: &InitArgs, out: &mut Output) -> CmdResult {
     let location = workspace::store_location(g, &config_path, &cfg);
     let (mut store, opened) = custody_store::open_or_create(&location, &workspace::open_options())?;
     if write {
-        atomic_write(&config_path, cfg.to_toml().as_bytes())
-            .map_err(|e| Failure::io("write", &config_path, &e))?;
+        atomic_write(&config_path, cfg.to_toml().as_bytes()).map_err(|e| Failure::io("write", &config_path, &e))?;
     }
     let now = clock::now()?;
-    let changes = store.record_organisation(
-        &cfg.organisation.name,
-        &cfg.organisation.roles,
-        &cfg.systems,
-        &now,
-    )?;
+    let changes = store.record_organisation(&cfg.organisation.name, &cfg.organisation.roles, &cfg.systems, &now)?;
     let version = store.schema_version()?;
 
     let store_state = match &opened {
         Opened::Created => "created".to_string(),
-        Opened::Existing {
-            upgraded_from: Some(v),
-        } => format!("upgraded from schema v{v}"),
-        Opened::Existing {
-            upgraded_from: None,
-        } => "existing".to_string(),
+        Opened::Existing { upgraded_from: Some(v) } => format!("upgraded from schema v{v}"),
+        Opened::Existing { upgraded_from: None } => "existing".to_string(),
     };
     match args.format {
         Format::Json => out.json(&json!({
@@ -126,10 +108,7 @@ fn build(args: &InitArgs, mut systems: Vec<System>, interactive: bool) -> Result
         if !interactive {
             return Err(Failure::with_hint(
                 "no role given: custody needs to know which roles of ETSI EN 304 223 you hold",
-                format!(
-                    "pass --role once per role; valid roles: {}",
-                    Role::valid_list()
-                ),
+                format!("pass --role once per role; valid roles: {}", Role::valid_list()),
             ));
         }
         roles = ask_roles()?;
@@ -139,11 +118,7 @@ fn build(args: &InitArgs, mut systems: Vec<System>, interactive: bool) -> Result
     if systems.is_empty() && interactive {
         systems = ask_systems()?;
     }
-    let cfg = Config {
-        organisation: Organisation { name, roles },
-        systems,
-        store: StoreConfig::default(),
-    };
+    let cfg = Config { organisation: Organisation { name, roles }, systems, store: StoreConfig::default() };
     // Whatever we write must read back: check it with the same parser `custody` uses later.
     Config::parse(&cfg.to_toml(), CONFIG_FILE)?;
     Ok(cfg)
@@ -158,26 +133,16 @@ fn non_interactive(missing: &str) -> Failure {
 
 fn ask_roles() -> Result<Vec<Role>, Failure> {
     for _ in 0..3 {
-        let answer = ask(
-            &format!("Roles you hold, comma-separated ({})", Role::valid_list()),
-            None,
-        )?;
-        let parsed: Result<Vec<Role>, String> = answer
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(Role::parse)
-            .collect();
+        let answer = ask(&format!("Roles you hold, comma-separated ({})", Role::valid_list()), None)?;
+        let parsed: Result<Vec<Role>, String> =
+            answer.split(',').map(str::trim).filter(|s| !s.is_empty()).map(Role::parse).collect();
         match parsed {
             Ok(r) if !r.is_empty() => return Ok(r),
             Ok(_) => eprintln!("give at least one role"),
             Err(e) => eprintln!("{e}"),
         }
     }
-    Err(Failure::with_hint(
-        "no valid role given",
-        format!("valid roles: {}", Role::valid_list()),
-    ))
+    Err(Failure::with_hint("no valid role given", format!("valid roles: {}", Role::valid_list())))
 }
 
 fn ask_systems() -> Result<Vec<System>, Failure> {
@@ -194,20 +159,12 @@ fn ask_systems() -> Result<Vec<System>, Failure> {
         let description = ask("  description", None)?;
         let intended_use = ask("  intended use", None)?;
         let exposure = loop {
-            match Exposure::parse(&ask(
-                "  exposure (internal, external-api, public)",
-                Some("internal"),
-            )?) {
+            match Exposure::parse(&ask("  exposure (internal, external-api, public)", Some("internal"))?) {
                 Ok(e) => break e,
                 Err(e) => eprintln!("{e}"),
             }
         };
-        systems.push(System {
-            name,
-            description,
-            intended_use,
-            exposure,
-        });
+        systems.push(System { name, description, intended_use, exposure, ..System::default() });
     }
 }
 
@@ -224,6 +181,7 @@ pub fn parse_system(spec: &str) -> Result<System, Failure> {
             description: String::new(),
             intended_use: String::new(),
             exposure: Exposure::Internal,
+            ..System::default()
         });
     }
     let mut sys = System {
@@ -231,38 +189,31 @@ pub fn parse_system(spec: &str) -> Result<System, Failure> {
         description: String::new(),
         intended_use: String::new(),
         exposure: Exposure::Internal,
+        ..System::default()
     };
     for part in spec.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let Some((k, v)) = part.split_once('=') else {
-            return Err(Failure::with_hint(
-                format!("--system `{spec}`: `{part}` is not key=value"),
-                hint,
-            ));
+            return Err(Failure::with_hint(format!("--system `{spec}`: `{part}` is not key=value"), hint));
         };
         let v = v.trim().to_string();
         match k.trim() {
             "name" => sys.name = v,
             "exposure" => {
-                sys.exposure = Exposure::parse(&v)
-                    .map_err(|e| Failure::with_hint(format!("--system `{spec}`: {e}"), hint))?
+                sys.exposure =
+                    Exposure::parse(&v).map_err(|e| Failure::with_hint(format!("--system `{spec}`: {e}"), hint))?
             }
             "use" | "intended_use" | "intended-use" => sys.intended_use = v,
             "description" => sys.description = v,
             other => {
                 return Err(Failure::with_hint(
-                    format!(
-                        "--system `{spec}`: unknown key `{other}`; keys are name, exposure, use, description"
-                    ),
+                    format!("--system `{spec}`: unknown key `{other}`; keys are name, exposure, use, description"),
                     hint,
                 ));
             }
         }
     }
     if sys.name.is_empty() {
-        return Err(Failure::with_hint(
-            format!("--system `{spec}` has no name"),
-            hint,
-        ));
+        return Err(Failure::with_hint(format!("--system `{spec}` has no name"), hint));
     }
     Ok(sys)
 }
@@ -275,19 +226,12 @@ mod tests {
     fn system_specs() {
         let s = parse_system("fraud").expect("bare");
         assert_eq!((s.name.as_str(), s.exposure), ("fraud", Exposure::Internal));
-        let s = parse_system("name=chat; exposure=public; use=answer customers; description=a bot")
-            .expect("full");
+        let s = parse_system("name=chat; exposure=public; use=answer customers; description=a bot").expect("full");
         assert_eq!(
             (s.name.as_str(), s.exposure, s.intended_use.as_str()),
             ("chat", Exposure::Public, "answer customers")
         );
-        for bad in [
-            "",
-            "exposure=public",
-            "name=x;exposure=web",
-            "name=x;colour=red",
-            "name=x;oops",
-        ] {
+        for bad in ["", "exposure=public", "name=x;exposure=web", "name=x;colour=red", "name=x;oops"] {
             assert!(parse_system(bad).is_err(), "{bad}");
         }
     }

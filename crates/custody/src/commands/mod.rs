@@ -3,7 +3,11 @@
 
 mod applicable;
 mod catalog;
+mod graph;
 mod init;
+mod register;
+mod rules;
+mod scan;
 
 use crate::failure::CmdResult;
 use crate::output::Output;
@@ -14,6 +18,10 @@ pub fn run(cli: &Cli, out: &mut Output) -> CmdResult {
         Command::Init(args) => init::run(&cli.global, args, out),
         Command::Catalog(args) => catalog::run(args, out),
         Command::Applicable(args) => applicable::run(&cli.global, args, out),
+        Command::Scan(args) => scan::run(&cli.global, args, out),
+        Command::Graph(args) => graph::run(&cli.global, args, out),
+        Command::Register(args) => register::run(&cli.global, args, out),
+        Command::Rules(args) => rules::run(args, out),
     }
 }
 

@@ -1,0 +1,526 @@
+//! `custody scan`: inventory AI assets and AI use under a directory, record it, report shadow AI.
+
+use crate::clock;
+use crate::failure::{CmdResult, Failure, Outcome};
+use crate::output::{Output, Style};
+use crate::workspace;
+use custody_cli::{Format, GlobalArgs, ScanArgs};
+use custody_core::{Finding, Severity};
+use custody_scan::{Asset, CachedFile, Progress, Registration, ScanOptions, ScanOutput};
+use custody_store::{AssetRow, CacheUpdate, EdgeRow, FileCacheRow, ScanRecord, UseRow};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// `CUSTODY_TIMINGS=1` prints how long each phase took, on stderr.
+struct Timings {
+    on: bool,
+    t: Instant,
+}
+
+impl Timings {
+    fn lap(&mut self, what: &str) {
+        if self.on {
+            eprintln!("timing: {what}: {:.3} s", self.t.elapsed().as_secs_f64());
+            self.t = Instant::now();
+        }
+    }
+}
+
+pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
+    let mut timing = Timings { on: std::env::var_os("CUSTODY_TIMINGS").is_some(), t: Instant::now() };
+    let ws = workspace::load(g)?;
+    let mut store = workspace::open_store(g, &ws)?;
+    let config_root = std::fs::canonicalize(workspace::root_of(&ws.config_path))
+        .map_err(|e| Failure::io("read", workspace::root_of(&ws.config_path), &e))?;
+    let target = args.path.clone().unwrap_or_else(|| config_root.clone());
+    let root = std::fs::canonicalize(&target).map_err(|e| Failure::io("scan", &target, &e))?;
+    if !root.is_dir() {
+        return Err(Failure::with_hint(
+            format!("{} is not a directory", target.display()),
+            "scan a directory; custody looks at every file under it",
+        ));
+    }
+    let root_key = root.to_string_lossy().into_owned();
+
+    let cache: HashMap<String, CachedFile> = if args.rehash {
+        HashMap::new()
+    } else {
+        store
+            .file_cache(&root_key)?
+            .into_iter()
+            .filter_map(|r| {
+                let cached: CacheEnvelope = serde_json::from_str(&r.result_json).ok()?;
+                (cached.v == custody_scan::CACHE_VERSION).then_some(())?;
+                let result = Arc::new(cached.r);
+                Some((r.path, CachedFile { size: r.size, mtime_ns: r.mtime_ns, inode: r.inode, result }))
+            })
+            .collect()
+    };
+    timing.lap("load cache");
+    let previous = store.latest_scan(Some(&root_key))?;
+    timing.lap("load previous scan");
+
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let opts = ScanOptions {
+        root: root.clone(),
+        respect_gitignore: args.respect_gitignore,
+        excludes: args.excludes.clone(),
+        threads,
+        rehash: args.rehash,
+    };
+    let started_at = clock::now()?;
+    let t0 = Instant::now();
+    let progress = Arc::new(Progress::default());
+    let show = !out.quiet && args.format == Format::Table && std::io::stderr().is_terminal();
+    let done = Arc::new(AtomicBool::new(false));
+    let bar = show.then(|| spawn_progress(Arc::clone(&progress), Arc::clone(&done)));
+    let result = custody_scan::scan(&opts, &cache, &progress);
+    done.store(true, Ordering::Relaxed);
+    if let Some(b) = bar {
+        let _ = b.join();
+    }
+    let scan = result.map_err(|e| Failure::new(e.to_string()))?;
+    let removed: Vec<String>;
+    let elapsed = t0.elapsed();
+    timing.lap("walk, read, hash, classify");
+
+    // What systems declare, rebased onto the scanned directory.
+    let prefix = root.strip_prefix(&config_root).ok().map(|p| p.to_string_lossy().replace('\\', "/"));
+    let regs: Vec<Registration> = ws
+        .config
+        .systems
+        .iter()
+        .map(|s| Registration {
+            system: s.name.clone(),
+            assets: s.assets.iter().filter_map(|p| rebase(p, prefix.as_deref())).collect(),
+            services: s.services.clone(),
+        })
+        .collect();
+    let services = custody_scan::services(&scan.uses);
+    let rec = custody_scan::reconcile(&scan.assets, &services, &regs);
+    // Every asset, directory assets and their files alike: a changed weight file shows itself
+    // and its model directory.
+    let changes = previous.as_ref().map(|p| {
+        let before: Vec<(String, String)> =
+            p.record.assets.iter().map(|a| (a.path.clone(), a.sha256.clone())).collect();
+        let after: Vec<(String, String)> = scan.assets.iter().map(|a| (a.path.clone(), a.sha256.clone())).collect();
+        (p.id, custody_scan::diff(&before, &after))
+    });
+
+    timing.lap("reconcile and diff");
+    let mut findings: Vec<Finding> = scan.findings.clone();
+    findings.extend(rec.findings.iter().cloned());
+    let stats = serde_json::to_value(&scan.stats).unwrap_or_default();
+    let record = to_record(&scan, &findings, &started_at, elapsed, &stats);
+    // Only what changed is written back: results read this time, and paths that are gone.
+    let upserts: Vec<FileCacheRow> = scan
+        .files
+        .iter()
+        .filter(|f| f.cacheable && !f.cached)
+        .filter_map(|f| {
+            let envelope = CacheEnvelopeRef { v: custody_scan::CACHE_VERSION, r: &f.result };
+            Some(FileCacheRow {
+                path: f.path.clone(),
+                size: f.size,
+                mtime_ns: f.mtime_ns,
+                inode: f.inode,
+                result_json: serde_json::to_string(&envelope).ok()?,
+            })
+        })
+        .collect();
+    let update = if args.rehash {
+        CacheUpdate::Replace(&upserts)
+    } else {
+        let present: std::collections::HashSet<&str> =
+            scan.files.iter().filter(|f| f.cacheable).map(|f| f.path.as_str()).collect();
+        removed = cache.keys().filter(|k| !present.contains(k.as_str())).cloned().collect();
+        CacheUpdate::Delta { upserts: &upserts, removed: &removed }
+    };
+    timing.lap("prepare records");
+    let scan_id = store.record_scan(&record, update)?;
+    timing.lap("write store");
+
+    match args.format {
+        Format::Json => {
+            let report = ScanReport {
+                schema: "custody.scan/v1",
+                scan_id,
+                root: &root_key,
+                started_at: &started_at,
+                duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+                stats: &scan.stats,
+                shadow: json!({ "assets": rec.shadow_assets, "services": rec.shadow_services }),
+                missing: rec.missing.iter().map(|(s, p)| json!({"system": s, "pattern": p})).collect(),
+                registered: &rec.registered,
+                assets: &scan.assets,
+                services: &services,
+                uses: &scan.uses,
+                findings: findings.iter().map(FindingOut).collect(),
+                edges: &scan.edges,
+                changes: changes.as_ref().map(
+                    |(id, d)| json!({"since_scan": id, "new": d.new, "removed": d.removed, "modified": d.modified}),
+                ),
+            };
+            out.json_streamed(&report)?
+        }
+        Format::Table => table(out, &root_key, &scan, &rec, &services, &findings, changes.as_ref(), elapsed)?,
+    }
+    timing.lap("output");
+    let worst = findings.iter().map(|f| f.severity).max();
+    Ok(match (args.fail_on, worst) {
+        (Some(t), Some(w)) if w >= t => Outcome::PolicyFailure,
+        _ => Outcome::Ok,
+    })
+}
+
+/// A cached file result with the scanner version that produced it.
+#[derive(serde::Deserialize)]
+struct CacheEnvelope {
+    v: u32,
+    r: custody_scan::FileResult,
+}
+
+#[derive(serde::Serialize)]
+struct CacheEnvelopeRef<'a> {
+    v: u32,
+    r: &'a custody_scan::FileResult,
+}
+
+/// A registration glob relative to custody.toml, as seen from the scanned directory.
+fn rebase(pattern: &str, prefix: Option<&str>) -> Option<String> {
+    if pattern.starts_with("sha256:") {
+        return Some(pattern.to_string());
+    }
+    let p = pattern.trim_start_matches("./");
+    match prefix {
+        None | Some("") => Some(p.to_string()),
+        Some(pre) => p.strip_prefix(&format!("{pre}/")).map(str::to_string),
+    }
+}
+
+/// The `custody.scan/v1` document, serialised straight to stdout (a large tree has hundreds of
+/// thousands of uses; no intermediate JSON tree is built).
+#[derive(serde::Serialize)]
+struct ScanReport<'a> {
+    schema: &'static str,
+    scan_id: i64,
+    root: &'a str,
+    started_at: &'a str,
+    duration_ms: u64,
+    stats: &'a custody_scan::Stats,
+    shadow: Value,
+    missing: Vec<Value>,
+    registered: &'a BTreeMap<String, Vec<String>>,
+    assets: &'a [Asset],
+    services: &'a [custody_scan::Service],
+    uses: &'a [custody_scan::CodeUse],
+    findings: Vec<FindingOut<'a>>,
+    edges: &'a [custody_scan::Edge],
+    changes: Option<Value>,
+}
+
+/// A finding with its rule's remediation.
+struct FindingOut<'a>(&'a Finding);
+
+impl serde::Serialize for FindingOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let f = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("code", &f.code)?;
+        m.serialize_entry("severity", &f.severity)?;
+        m.serialize_entry("message", &f.message)?;
+        m.serialize_entry("location", &f.location)?;
+        if let Some(e) = &f.evidence {
+            m.serialize_entry("evidence", e)?;
+        }
+        m.serialize_entry("remediation", f.remediation())?;
+        m.end()
+    }
+}
+
+fn to_record(
+    scan: &ScanOutput,
+    findings: &[Finding],
+    started_at: &str,
+    elapsed: Duration,
+    stats: &Value,
+) -> ScanRecord {
+    ScanRecord {
+        root: scan.root.clone(),
+        started_at: started_at.to_string(),
+        duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        stats_json: stats.to_string(),
+        assets: scan
+            .assets
+            .iter()
+            .map(|a| AssetRow {
+                path: a.path.clone(),
+                sha256: a.sha256.clone(),
+                kind: a.kind.as_str().to_string(),
+                format: a.format.clone(),
+                size: a.size,
+                meta_json: a.meta.to_string(),
+            })
+            .collect(),
+        findings: findings.to_vec(),
+        uses: scan
+            .uses
+            .iter()
+            .map(|u| UseRow {
+                path: u.path.clone(),
+                line: u.line,
+                column: u.column,
+                kind: u.kind.clone(),
+                provider: u.provider.clone(),
+                category: u.category.clone(),
+                name: u.name.clone(),
+                detail: u.detail.clone(),
+                pinned: u.pinned,
+            })
+            .collect(),
+        edges: scan
+            .edges
+            .iter()
+            .map(|e| EdgeRow { source: e.source.clone(), target: e.target.clone(), kind: e.kind.clone() })
+            .collect(),
+    }
+}
+
+fn spawn_progress(p: Arc<Progress>, done: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let t0 = Instant::now();
+        let mut drawn = false;
+        while !done.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(120));
+            if t0.elapsed() < Duration::from_millis(400) {
+                continue; // short scans draw nothing
+            }
+            let line = if p.walking.load(Ordering::Relaxed) {
+                "walking the tree…".to_string()
+            } else {
+                let (f, ft) = (p.files_done.load(Ordering::Relaxed), p.files_total.load(Ordering::Relaxed));
+                let (b, bt) = (p.bytes_done.load(Ordering::Relaxed), p.bytes_total.load(Ordering::Relaxed));
+                let rate = b as f64 / t0.elapsed().as_secs_f64().max(0.001);
+                format!("scanning: {f}/{ft} files, {} of {}, {}/s", human(b), human(bt), human(rate as u64))
+            };
+            let _ = write!(std::io::stderr(), "\r\x1b[2K{line}");
+            drawn = true;
+        }
+        if drawn {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
+    })
+}
+
+pub fn human(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u < UNITS.len() - 1 {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 { format!("{bytes} B") } else { format!("{v:.1} {}", UNITS[u]) }
+}
+
+fn short_meta(a: &Asset) -> String {
+    let m = &a.meta;
+    let mut parts = Vec::new();
+    let s = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
+    if let Some(x) = s("architecture") {
+        parts.push(x);
+    }
+    if let Some(p) = m.get("parameter_count").and_then(Value::as_u64) {
+        parts.push(format!("{} params", compact(p)));
+    }
+    if let Some(q) = s("quantization") {
+        parts.push(q);
+    }
+    if let Some(mods) = m.get("modalities").and_then(Value::as_array).filter(|a| !a.is_empty()) {
+        parts.push(mods.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("+"));
+    }
+    if m.get("chat_template").is_some_and(|c| c.as_bool() == Some(true) || c.is_string()) {
+        parts.push("chat template".into());
+    }
+    if let Some(b) = m.get("base_models").and_then(Value::as_array).and_then(|a| a.first()).and_then(Value::as_str) {
+        parts.push(format!("base {b}"));
+    }
+    if let Some(l) = s("license") {
+        parts.push(format!("licence {l}"));
+    }
+    parts.join(", ")
+}
+
+fn compact(n: u64) -> String {
+    match n {
+        n if n >= 1_000_000_000 => format!("{:.1}B", n as f64 / 1e9),
+        n if n >= 1_000_000 => format!("{:.1}M", n as f64 / 1e6),
+        n if n >= 1_000 => format!("{:.1}K", n as f64 / 1e3),
+        n => n.to_string(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn table(
+    out: &mut Output,
+    root: &str,
+    scan: &ScanOutput,
+    rec: &custody_scan::Reconciliation,
+    services: &[custody_scan::Service],
+    findings: &[Finding],
+    changes: Option<&(i64, custody_scan::Diff)>,
+    elapsed: Duration,
+) -> Result<(), Failure> {
+    let st = &scan.stats;
+    let secs = elapsed.as_secs_f64();
+    out.line(&out.paint(&format!("Scanned {root}"), Style::Bold))?;
+    out.line(&format!(
+        "  {} files, {} in {:.2} s; {} read and hashed, {} files unchanged since the last scan",
+        st.files,
+        human(st.bytes),
+        secs,
+        human(st.hashed_bytes),
+        st.cached_files
+    ))?;
+    let by_path: BTreeMap<&str, &Asset> = scan.assets.iter().map(|a| (a.path.as_str(), a)).collect();
+
+    out.line("")?;
+    let n_shadow = rec.shadow_assets.len() + rec.shadow_services.len();
+    let head = format!("Shadow AI (found, not registered to any system): {n_shadow}");
+    out.line(&out.paint(&head, if n_shadow > 0 { Style::Red } else { Style::Bold }))?;
+    for p in &rec.shadow_assets {
+        if let Some(a) = by_path.get(p.as_str()) {
+            out.line(&format!("  {:<13} {}  ({}, {})", a.kind.as_str(), a.path, a.format, human(a.size)))?;
+        }
+    }
+    for s in &rec.shadow_services {
+        let files: Vec<&str> = services
+            .iter()
+            .filter(|x| &x.provider == s)
+            .flat_map(|x| x.files.iter().map(String::as_str))
+            .take(3)
+            .collect();
+        out.line(&format!("  {:<13} {s}  (used in {})", "service", files.join(", ")))?;
+    }
+    for (sys, p) in &rec.missing {
+        out.line(&format!("  {:<13} {p}  (declared by {sys}, not found)", "missing"))?;
+    }
+
+    let top: Vec<&Asset> = scan.assets.iter().filter(|a| a.part_of.is_none()).collect();
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &top {
+        *kinds.entry(a.kind.as_str()).or_default() += 1;
+    }
+    out.line("")?;
+    let summary: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    out.line(&out.paint(&format!("AI assets: {}  ({})", top.len(), summary.join(", ")), Style::Bold))?;
+    for a in &top {
+        let reg = rec.registered.get(&a.path).map(|s| s.join(",")).unwrap_or_else(|| "UNREGISTERED".into());
+        out.line(&format!(
+            "  {:<13} {:<40} {:<16} {:>9}  {}  {}",
+            a.kind.as_str(),
+            a.path,
+            a.format,
+            human(a.size),
+            &a.sha256[..a.sha256.len().min(12)],
+            reg
+        ))?;
+        let meta = short_meta(a);
+        if !meta.is_empty() {
+            out.line(&format!("  {:<13} {}", "", out.paint(&meta, Style::Dim)))?;
+        }
+    }
+    out.line("")?;
+    out.line(&out.paint(&format!("AI services: {}", services.len()), Style::Bold))?;
+    for s in services {
+        let mut bits = Vec::new();
+        for (label, set) in
+            [("hosts", &s.hosts), ("packages", &s.packages), ("env", &s.env_vars), ("models", &s.models)]
+        {
+            if !set.is_empty() {
+                bits.push(format!("{label} {}", set.iter().take(4).cloned().collect::<Vec<_>>().join(", ")));
+            }
+        }
+        out.line(&format!("  {:<13} {}; {} file(s)", s.provider, bits.join("; "), s.files.len()))?;
+    }
+    let mut libs: BTreeMap<&str, usize> = BTreeMap::new();
+    for u in &scan.uses {
+        if matches!(u.kind.as_str(), "sdk" | "dependency") && u.category != "remote-inference" {
+            *libs.entry(u.name.as_str()).or_default() += 1;
+        }
+    }
+    if !libs.is_empty() {
+        let names: Vec<&str> = libs.keys().copied().collect();
+        out.line(&format!("  {:<13} {}", "libraries", names.join(", ")))?;
+    }
+    out.line("")?;
+    let mut sev: BTreeMap<Severity, usize> = BTreeMap::new();
+    for f in findings {
+        *sev.entry(f.severity).or_default() += 1;
+    }
+    let counts: Vec<String> = sev.iter().rev().map(|(s, n)| format!("{s} {n}")).collect();
+    out.line(&out.paint(&format!("Findings: {}  ({})", findings.len(), counts.join(", ")), Style::Bold))?;
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.location.cmp(&b.location)));
+    for f in sorted.iter().take(40) {
+        let style = match f.severity {
+            Severity::Critical | Severity::High => Style::Red,
+            Severity::Medium => Style::Yellow,
+            _ => Style::Dim,
+        };
+        let ev = f.evidence.as_deref().map(|e| format!("  [{e}]")).unwrap_or_default();
+        out.line(&format!(
+            "  {} {}  {}  {}{ev}",
+            out.paint(&format!("{:<8}", f.severity.as_str()), style),
+            f.code,
+            f.location,
+            f.message
+        ))?;
+    }
+    if sorted.len() > 40 {
+        out.line(&format!("  … and {} more (--format json lists them all)", sorted.len() - 40))?;
+    }
+    if let Some((id, d)) = changes {
+        out.line("")?;
+        out.line(&out.paint(
+            &format!(
+                "Since scan #{id}: {} new, {} removed, {} modified",
+                d.new.len(),
+                d.removed.len(),
+                d.modified.len()
+            ),
+            Style::Bold,
+        ))?;
+        for (sign, list) in [("+", &d.new), ("-", &d.removed), ("~", &d.modified)] {
+            for p in list {
+                out.line(&format!("  {sign} {p}"))?;
+            }
+        }
+    }
+    out.note(&format!("recorded in the store; `custody graph` shows {} connections", scan.edges.len()));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rebasing_registration_globs() {
+        assert_eq!(rebase("./models/**", None).as_deref(), Some("models/**"));
+        assert_eq!(rebase("app/models/**", Some("app")).as_deref(), Some("models/**"));
+        assert_eq!(rebase("other/**", Some("app")), None);
+        assert_eq!(rebase("sha256:ab", Some("app")).as_deref(), Some("sha256:ab"));
+    }
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human(999), "999 B");
+        assert_eq!(human(1_500_000), "1.5 MB");
+    }
+}
