@@ -37,7 +37,7 @@ best_first=999
 rss=0
 for _ in 1 2 3; do
   t0=$(secs)
-  /usr/bin/time -f '%M' -o "$tree/.rss" "$custody" scan --rehash --quiet --format json > /dev/null
+  /usr/bin/time -f '%M' -o "$tree/.rss" "$custody" scan --rehash --quiet > /dev/null
   t1=$(secs)
   best_first=$(python3 -c "print(min($best_first, $t1 - $t0))")
   rss=$(python3 -c "print(max($rss, $(cat "$tree/.rss")))")
@@ -46,7 +46,7 @@ done
 best_rescan=999
 for _ in 1 2 3 4 5; do
   t0=$(secs)
-  "$custody" scan --quiet --format json > /dev/null
+  "$custody" scan --quiet > /dev/null
   t1=$(secs)
   best_rescan=$(python3 -c "print(min($best_rescan, $t1 - $t0))")
 done

@@ -7,12 +7,14 @@
 //! - [`config`]: the `custody.toml` model, parsed with file/line/column errors.
 //! - [`finding`]: findings, severities, locations and the registry of rule codes.
 
+pub mod ai_use;
 pub mod applicability;
 pub mod catalog;
 pub mod config;
 pub mod finding;
 pub mod role;
 
+pub use ai_use::AiUse;
 pub use applicability::{Applicable, Reason, applicable};
 pub use catalog::{Capability, Catalog, EvidenceKind, Modality, Phase, Principle, Provision, ProvisionId};
 pub use config::{Config, ConfigError, Exposure, Organisation, System};

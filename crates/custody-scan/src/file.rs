@@ -97,7 +97,7 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
     // Small files are read whole (they are text to scan, or small enough to inspect whole);
     // large ones only by their head until we know they are assets.
     let whole = f.size <= TEXT_LIMIT;
-    let bytes = match read_start(&f.abs, if whole { TEXT_LIMIT as usize + 1 } else { HEAD }) {
+    let (bytes, mut after) = match read_start(&f.abs, if whole { TEXT_LIMIT as usize + 1 } else { HEAD }) {
         Ok(b) => b,
         Err(e) => {
             res.findings.push(read_error(&f.rel, &e));
@@ -119,7 +119,7 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
             let want = parse_as.map_or(0, |p| inspect_window(p, head, f.size));
             let prefix = if want > bytes.len() as u64 {
                 match read_start(&f.abs, usize::try_from(want).unwrap_or(usize::MAX)) {
-                    Ok(b) => Some(b),
+                    Ok((b, _)) => Some(b),
                     Err(e) => {
                         res.findings.push(read_error(&f.rel, &e));
                         cacheable = false;
@@ -134,6 +134,7 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
                     if h.len != f.size {
                         cacheable = false;
                     }
+                    after = h.after;
                     (h.sha256, prefix)
                 }
                 Err(e) => {
@@ -210,31 +211,27 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
     }
 
     // The file must be the same after reading as before.
-    match std::fs::symlink_metadata(&f.abs) {
-        Ok(m) => {
-            let mtime_ns = m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec());
-            if m.len() != f.size || mtime_ns != f.mtime_ns || bytes.len() as u64 > f.size {
-                cacheable = false;
-                res.findings.push(Finding::new(
-                    "CUS-WALK-005",
-                    "file changed while it was being read; its digest and metadata may not match its content",
-                    Location::file(f.rel.clone()),
-                ));
-            }
-        }
-        Err(e) => {
-            cacheable = false;
-            res.findings.push(read_error(&f.rel, &e));
-        }
+    let m = after;
+    let mtime_ns = m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec());
+    if m.len() != f.size || mtime_ns != f.mtime_ns || m.ino() != f.inode || bytes.len() as u64 > f.size {
+        cacheable = false;
+        res.findings.push(Finding::new(
+            "CUS-WALK-005",
+            "file changed while it was being read; its digest and metadata may not match its content",
+            Location::file(f.rel.clone()),
+        ));
     }
     cacheable
 }
 
-fn read_start(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
-    let f = std::fs::File::open(path)?;
-    let mut buf = Vec::new();
-    f.take(limit as u64).read_to_end(&mut buf)?;
-    Ok(buf)
+/// Reads up to `limit` bytes from the start of `path`, and the file's metadata as it was when
+/// reading ended (from the open handle: no second path lookup).
+fn read_start(path: &Path, limit: usize) -> std::io::Result<(Vec<u8>, std::fs::Metadata)> {
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = Vec::with_capacity(limit.min(1 << 16));
+    (&mut f).take(limit as u64).read_to_end(&mut buf)?;
+    let after = f.metadata()?;
+    Ok((buf, after))
 }
 
 fn read_error(rel: &str, e: &std::io::Error) -> Finding {

@@ -10,6 +10,8 @@ pub struct Hashed {
     pub sha256: String,
     /// Bytes actually read (differs from the expected size when the file changed).
     pub len: u64,
+    /// The file's metadata when reading ended.
+    pub after: std::fs::Metadata,
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -42,7 +44,8 @@ pub fn hash_file(path: &Path) -> io::Result<Hashed> {
         h.update(&buf[..n]);
         len += n as u64;
     }
-    Ok(Hashed { sha256: hex(&h.finalize()), len })
+    let after = f.metadata()?;
+    Ok(Hashed { sha256: hex(&h.finalize()), len, after })
 }
 
 #[cfg(test)]

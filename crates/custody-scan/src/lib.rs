@@ -13,9 +13,10 @@ mod file;
 mod hash;
 mod reconcile;
 mod text;
-mod walk;
+pub mod walk;
 
 pub use connect::{Service, services};
+pub use hash::sha256_hex;
 pub use reconcile::{Diff, Reconciliation, Registration, diff, reconcile};
 
 use custody_core::Finding;
@@ -59,21 +60,8 @@ impl AssetKind {
     }
 }
 
-/// A use of AI found in code or configuration.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct CodeUse {
-    pub path: String,
-    pub line: u32,
-    pub column: u32,
-    /// `sdk`, `dependency`, `endpoint`, `env-var`, `model-id`, `hub-download`, `credential`, `path-literal`.
-    pub kind: String,
-    pub provider: Option<String>,
-    pub category: String,
-    /// Package, host, variable, model id, repo id, masked credential or path.
-    pub name: String,
-    pub detail: Option<String>,
-    pub pinned: Option<bool>,
-}
+/// A use of AI found in code or configuration (the core domain type).
+pub use custody_core::AiUse as CodeUse;
 
 /// The asset a single file is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -232,14 +220,33 @@ pub fn scan(
     cache: &HashMap<String, CachedFile>,
     progress: &Arc<Progress>,
 ) -> Result<ScanOutput, ScanError> {
+    progress.walking.store(true, Ordering::Relaxed);
+    let (root, walked) = walk_root(opts)?;
+    progress.walking.store(false, Ordering::Relaxed);
+    scan_walked(&root, walked, opts, cache, progress)
+}
+
+/// Walks `opts.root` (canonicalised, which is returned): every regular file with its identity,
+/// and findings about links and names. Cheap: nothing is read.
+pub fn walk_root(opts: &ScanOptions) -> Result<(PathBuf, walk::Walked), ScanError> {
     let root = std::fs::canonicalize(&opts.root)
         .map_err(|e| ScanError::Root { path: opts.root.clone(), detail: e.to_string() })?;
     if !root.is_dir() {
         return Err(ScanError::Root { path: opts.root.clone(), detail: "not a directory".into() });
     }
-    progress.walking.store(true, Ordering::Relaxed);
     let walked = walk::walk(&root, opts)?;
-    progress.walking.store(false, Ordering::Relaxed);
+    Ok((root, walked))
+}
+
+/// Scans files already walked by [`walk_root`] under `root`.
+pub fn scan_walked(
+    root: &std::path::Path,
+    walked: walk::Walked,
+    opts: &ScanOptions,
+    cache: &HashMap<String, CachedFile>,
+    progress: &Arc<Progress>,
+) -> Result<ScanOutput, ScanError> {
+    let root = root.to_path_buf();
     progress.files_total.store(walked.files.len() as u64, Ordering::Relaxed);
     progress.bytes_total.store(walked.files.iter().map(|f| f.size).sum(), Ordering::Relaxed);
 

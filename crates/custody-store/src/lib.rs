@@ -11,6 +11,7 @@ pub use migrate::{LATEST_VERSION, MIGRATIONS};
 pub use sqlite::{OpenOptions, Opened, SqliteStore};
 
 use custody_core::{Finding, Role, System};
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// What can go wrong with a store. Every variant says what happened in words a user can act on.
@@ -100,15 +101,6 @@ pub struct FileCacheRow {
     pub result_json: String,
 }
 
-/// How a scan changes the file cache of its root.
-#[derive(Debug, Clone, Copy)]
-pub enum CacheUpdate<'a> {
-    /// Drop the root's cache and store these rows.
-    Replace(&'a [FileCacheRow]),
-    /// Insert or replace `upserts`, delete `removed` paths, keep the rest.
-    Delta { upserts: &'a [FileCacheRow], removed: &'a [String] },
-}
-
 /// An AI asset seen at a path in a scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssetRow {
@@ -121,18 +113,7 @@ pub struct AssetRow {
 }
 
 /// A use of AI in code or configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UseRow {
-    pub path: String,
-    pub line: u32,
-    pub column: u32,
-    pub kind: String,
-    pub provider: Option<String>,
-    pub category: String,
-    pub name: String,
-    pub detail: Option<String>,
-    pub pinned: Option<bool>,
-}
+pub type UseRow = custody_core::AiUse;
 
 /// A connection between two inventory nodes (paths, `service:<provider>`, `hub:<repo id>`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -142,25 +123,49 @@ pub struct EdgeRow {
     pub kind: String,
 }
 
-/// Everything one scan found.
+/// Everything one scan found. Borrows what the caller already holds (a large scan has hundreds
+/// of thousands of uses); reading back gives owned data.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ScanRecord {
+pub struct ScanRecord<'a> {
     pub root: String,
     pub started_at: String,
     pub duration_ms: u64,
     /// Counts and totals, as the scanner reports them.
     pub stats_json: String,
+    /// What the scan command displays, so an unchanged re-scan can show it without re-reading.
+    pub summary_json: String,
     pub assets: Vec<AssetRow>,
-    pub findings: Vec<Finding>,
-    pub uses: Vec<UseRow>,
+    pub findings: Cow<'a, [Finding]>,
+    pub uses: Cow<'a, [UseRow]>,
     pub edges: Vec<EdgeRow>,
+}
+
+/// The identity of a cached file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileIdentity {
+    pub path: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub inode: u64,
+}
+
+/// A scan's row without its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanHead {
+    pub id: i64,
+    /// The scan that holds the data (itself, or the scan an unchanged re-scan repeats).
+    pub data_id: i64,
+    pub root: String,
+    pub started_at: String,
+    pub stats_json: String,
+    pub summary_json: String,
 }
 
 /// A recorded scan, read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredScan {
     pub id: i64,
-    pub record: ScanRecord,
+    pub record: ScanRecord<'static>,
 }
 
 /// What custody needs from a store.
@@ -184,13 +189,21 @@ pub trait Store {
     /// Every recorded change, oldest first.
     fn config_history(&self) -> Result<Vec<ConfigChange>>;
 
-    /// Records a scan and updates the file cache of its root, in one transaction. Returns the
+    /// Records a scan and replaces the file cache of its root, in one transaction. Returns the
     /// scan id.
-    fn record_scan(&mut self, scan: &ScanRecord, cache: CacheUpdate<'_>) -> Result<i64>;
+    fn record_scan(&mut self, scan: &ScanRecord<'_>, cache: &[FileCacheRow]) -> Result<i64>;
     /// The file cache of a scan root.
     fn file_cache(&self, root: &str) -> Result<Vec<FileCacheRow>>;
     /// The latest scan of `root`, or of any root when `root` is `None`.
     fn latest_scan(&self, root: Option<&str>) -> Result<Option<StoredScan>>;
+    /// The latest scan's row only (cheap).
+    fn scan_head(&self, root: Option<&str>) -> Result<Option<ScanHead>>;
+    /// (path, sha256) of every asset a scan saw.
+    fn asset_locations(&self, scan_id: i64) -> Result<Vec<(String, String)>>;
+    /// Identities of the cached files of a root, without the cached results.
+    fn file_cache_index(&self, root: &str) -> Result<Vec<FileIdentity>>;
+    /// Records a re-scan that found nothing changed since scan `same_as` (whose data it shares).
+    fn record_unchanged_scan(&mut self, same_as: i64, started_at: &str, duration_ms: u64, stats_json: &str, summary_json: &str) -> Result<i64>;
 }
 
 /// Opens the store at `location`: a path to a SQLite file, or `sqlite:PATH`. Other schemes are

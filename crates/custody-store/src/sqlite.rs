@@ -2,7 +2,7 @@
 
 use crate::migrate::{LATEST_VERSION, MIGRATIONS, checksum};
 use crate::{
-    AssetRow, CacheUpdate, ConfigChange, EdgeRow, FileCacheRow, Result, ScanRecord, Store, StoreError,
+    AssetRow, ConfigChange, EdgeRow, FileCacheRow, FileIdentity, Result, ScanHead, ScanRecord, Store, StoreError,
     StoredOrganisation, StoredScan, StoredSystem, UseRow,
 };
 use custody_core::{Exposure, Role, System};
@@ -120,6 +120,9 @@ impl SqliteStore {
         store.conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0)).map_err(|e| store.map(e))?;
         store.conn.pragma_update(None, "foreign_keys", true).map_err(|e| store.map(e))?;
         store.conn.pragma_update(None, "synchronous", "FULL").map_err(|e| store.map(e))?;
+        // Large scans write tens of thousands of rows in one transaction: keep them in memory
+        // (64 MiB) instead of spilling pages mid-transaction.
+        store.conn.pragma_update(None, "cache_size", -65_536).map_err(|e| store.map(e))?;
         Ok(store)
     }
 
@@ -455,15 +458,15 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
-    fn record_scan(&mut self, scan: &ScanRecord, cache: CacheUpdate<'_>) -> Result<i64> {
+    fn record_scan(&mut self, scan: &ScanRecord<'_>, cache: &[FileCacheRow]) -> Result<i64> {
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |e: rusqlite::Error| map_err(&path, busy, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let uses_blob = encode_uses(&scan.uses);
         tx.execute(
-            "INSERT INTO scan (root, started_at, duration_ms, stats_json, uses_blob) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![scan.root, scan.started_at, to_i64(scan.duration_ms), scan.stats_json, uses_blob],
+            "INSERT INTO scan (root, started_at, duration_ms, stats_json, summary_json, uses_blob) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![scan.root, scan.started_at, to_i64(scan.duration_ms), scan.stats_json, scan.summary_json, uses_blob],
         )
         .map_err(m)?;
         let id = tx.last_insert_rowid();
@@ -513,61 +516,28 @@ impl Store for SqliteStore {
             for e in &scan.edges {
                 put_e.execute(params![id, e.source, e.target, e.kind]).map_err(m)?;
             }
-            let upserts = match cache {
-                CacheUpdate::Replace(rows) => {
-                    tx.execute("DELETE FROM file_cache WHERE root = ?1", params![scan.root]).map_err(m)?;
-                    rows
-                }
-                CacheUpdate::Delta { upserts, removed } => {
-                    let mut del =
-                        tx.prepare_cached("DELETE FROM file_cache WHERE root = ?1 AND path = ?2").map_err(m)?;
-                    for p in removed {
-                        del.execute(params![scan.root, p]).map_err(m)?;
-                    }
-                    upserts
-                }
-            };
-            let mut put_c = tx
-                .prepare_cached("INSERT OR REPLACE INTO file_cache (root, path, size, mtime_ns, inode, result_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                .map_err(m)?;
-            for c in upserts {
-                // inode numbers are u64; stored bit-for-bit in SQLite's i64.
-                put_c
-                    .execute(params![
-                        scan.root,
-                        c.path,
-                        to_i64(c.size),
-                        c.mtime_ns,
-                        i64::from_ne_bytes(c.inode.to_ne_bytes()),
-                        c.result_json
-                    ])
-                    .map_err(m)?;
-            }
+            let (index_blob, results_blob) = encode_cache(cache);
+            tx.execute(
+                "INSERT OR REPLACE INTO file_cache (root, index_blob, results_blob) VALUES (?1, ?2, ?3)",
+                params![scan.root, index_blob, results_blob],
+            )
+            .map_err(m)?;
         }
         tx.commit().map_err(m)?;
         Ok(id)
     }
 
     fn file_cache(&self, root: &str) -> Result<Vec<FileCacheRow>> {
-        let m = |e| self.map(e);
-        let mut st = self
+        let blobs: Option<(Vec<u8>, Vec<u8>)> = self
             .conn
-            .prepare("SELECT path, size, mtime_ns, inode, result_json FROM file_cache WHERE root = ?1")
-            .map_err(m)?;
-        let rows = st
-            .query_map(params![root], |r| {
-                Ok(FileCacheRow {
-                    path: r.get(0)?,
-                    size: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                    mtime_ns: r.get(2)?,
-                    inode: u64::from_ne_bytes(r.get::<_, i64>(3)?.to_ne_bytes()),
-                    result_json: r.get(4)?,
-                })
+            .query_row("SELECT index_blob, results_blob FROM file_cache WHERE root = ?1", params![root], |r| {
+                Ok((r.get(0)?, r.get(1)?))
             })
-            .map_err(m)?
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(m)?;
-        Ok(rows)
+            .optional()
+            .map_err(|e| self.map(e))?;
+        let Some((index, results)) = blobs else { return Ok(Vec::new()) };
+        // A cache that does not decode is dropped (the next scan reads everything again).
+        Ok(decode_cache(&index, Some(&results)).unwrap_or_default())
     }
 
     fn latest_scan(&self, root: Option<&str>) -> Result<Option<StoredScan>> {
@@ -575,19 +545,21 @@ impl Store for SqliteStore {
         let head = self
             .conn
             .query_row(
-                "SELECT id, root, started_at, duration_ms, stats_json, uses_blob FROM scan WHERE ?1 IS NULL OR root = ?1 ORDER BY id DESC LIMIT 1",
+                "SELECT s.id, s.root, s.started_at, s.duration_ms, s.stats_json, d.uses_blob, d.id, s.summary_json
+                 FROM scan s JOIN scan d ON d.id = coalesce(s.same_as, s.id)
+                 WHERE ?1 IS NULL OR s.root = ?1 ORDER BY s.id DESC LIMIT 1",
                 params![root],
                 |r| {
                     Ok((
                         (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?),
-                        r.get::<_, String>(4)?,
+                        (r.get::<_, String>(4)?, r.get::<_, i64>(6)?, r.get::<_, String>(7)?),
                         r.get::<_, Vec<u8>>(5)?,
                     ))
                 },
             )
             .optional()
             .map_err(m)?;
-        let Some(((id, root, started_at, duration_ms), stats_json, uses_blob)) = head else {
+        let Some(((id, root, started_at, duration_ms), (stats_json, data_id, summary_json), uses_blob)) = head else {
             return Ok(None);
         };
         let uses = decode_uses(&uses_blob).ok_or_else(|| StoreError::Corrupt {
@@ -602,7 +574,7 @@ impl Store for SqliteStore {
             )
             .map_err(m)?;
         let assets = st
-            .query_map(params![id], |r| {
+            .query_map(params![data_id], |r| {
                 Ok(AssetRow {
                     path: r.get(0)?,
                     sha256: r.get(1)?,
@@ -620,7 +592,7 @@ impl Store for SqliteStore {
             .prepare("SELECT code, severity, message, path, member, offset, line, col, evidence FROM scan_finding WHERE scan_id = ?1 ORDER BY seq")
             .map_err(m)?;
         let findings = st
-            .query_map(params![id], |r| {
+            .query_map(params![data_id], |r| {
                 Ok(Finding {
                     code: r.get(0)?,
                     severity: Severity::parse(&r.get::<_, String>(1)?).unwrap_or(Severity::High),
@@ -643,37 +615,157 @@ impl Store for SqliteStore {
             .prepare("SELECT source, target, kind FROM scan_edge WHERE scan_id = ?1 ORDER BY source, target, kind")
             .map_err(m)?;
         let edges = st
-            .query_map(params![id], |r| Ok(EdgeRow { source: r.get(0)?, target: r.get(1)?, kind: r.get(2)? }))
+            .query_map(params![data_id], |r| Ok(EdgeRow { source: r.get(0)?, target: r.get(1)?, kind: r.get(2)? }))
             .map_err(m)?
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(m)?;
         let duration_ms = u64::try_from(duration_ms).unwrap_or(0);
         Ok(Some(StoredScan {
             id,
-            record: ScanRecord { root, started_at, duration_ms, stats_json, assets, findings, uses, edges },
+            record: ScanRecord {
+                root,
+                started_at,
+                duration_ms,
+                stats_json,
+                summary_json,
+                assets,
+                findings: findings.into(),
+                uses: uses.into(),
+                edges,
+            },
         }))
     }
+
+    fn scan_head(&self, root: Option<&str>) -> Result<Option<ScanHead>> {
+        self.conn
+            .query_row(
+                "SELECT id, coalesce(same_as, id), root, started_at, stats_json, summary_json FROM scan
+                 WHERE ?1 IS NULL OR root = ?1 ORDER BY id DESC LIMIT 1",
+                params![root],
+                |r| {
+                    Ok(ScanHead {
+                        id: r.get(0)?,
+                        data_id: r.get(1)?,
+                        root: r.get(2)?,
+                        started_at: r.get(3)?,
+                        stats_json: r.get(4)?,
+                        summary_json: r.get(5)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.map(e))
+    }
+
+    fn asset_locations(&self, scan_id: i64) -> Result<Vec<(String, String)>> {
+        let m = |e| self.map(e);
+        let mut st = self.conn.prepare("SELECT path, sha256 FROM asset_location WHERE scan_id = ?1 ORDER BY path").map_err(m)?;
+        let rows = st
+            .query_map(params![scan_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(m)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(m)?;
+        Ok(rows)
+    }
+
+    fn file_cache_index(&self, root: &str) -> Result<Vec<FileIdentity>> {
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT index_blob FROM file_cache WHERE root = ?1", params![root], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.map(e))?;
+        let rows = blob.and_then(|b| decode_cache(&b, None)).unwrap_or_default();
+        Ok(rows.into_iter().map(|r| FileIdentity { path: r.path, size: r.size, mtime_ns: r.mtime_ns, inode: r.inode }).collect())
+    }
+
+    fn record_unchanged_scan(
+        &mut self,
+        same_as: i64,
+        started_at: &str,
+        duration_ms: u64,
+        stats_json: &str,
+        summary_json: &str,
+    ) -> Result<i64> {
+        let m = |e| map_err(&self.path, self.busy_ms, e);
+        // The data lives with the scan that first recorded it; point at that one.
+        let n = self
+            .conn
+            .execute(
+                "INSERT INTO scan (root, started_at, duration_ms, stats_json, summary_json, same_as, uses_blob)
+                 SELECT root, ?2, ?3, ?4, ?5, coalesce(same_as, id), x'' FROM scan WHERE id = ?1",
+                params![same_as, started_at, to_i64(duration_ms), stats_json, summary_json],
+            )
+            .map_err(m)?;
+        if n != 1 {
+            return Err(StoreError::Other { path: self.path.clone(), detail: format!("no scan {same_as} to repeat") });
+        }
+        Ok(self.conn.last_insert_rowid())
+    }
+}
+
+/// The file cache of a root as two deflated JSON blobs: identities, and results in the same order.
+fn encode_cache(rows: &[FileCacheRow]) -> (Vec<u8>, Vec<u8>) {
+    let index: Vec<(&str, u64, i64, u64)> = rows.iter().map(|r| (r.path.as_str(), r.size, r.mtime_ns, r.inode)).collect();
+    let index_json = serde_json::to_vec(&index).unwrap_or_else(|_| b"[]".to_vec());
+    // Results are JSON texts already: join them into one array without re-encoding.
+    let mut results = Vec::with_capacity(rows.iter().map(|r| r.result_json.len() + 1).sum::<usize>() + 2);
+    results.push(b'[');
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            results.push(b',');
+        }
+        let valid = serde_json::from_str::<&serde_json::value::RawValue>(&r.result_json).is_ok();
+        results.extend_from_slice(if valid { r.result_json.as_bytes() } else { b"null" });
+    }
+    results.push(b']');
+    (miniz_oxide::deflate::compress_to_vec(&index_json, 1), miniz_oxide::deflate::compress_to_vec(&results, 1))
+}
+
+/// Decodes a cache; with `results` absent the rows carry empty results.
+fn decode_cache(index: &[u8], results: Option<&[u8]>) -> Option<Vec<FileCacheRow>> {
+    let index_json = miniz_oxide::inflate::decompress_to_vec_with_limit(index, MAX_USES_JSON).ok()?;
+    let index: Vec<(String, u64, i64, u64)> = serde_json::from_slice(&index_json).ok()?;
+    let texts: Vec<String> = match results {
+        Some(r) => {
+            let json = miniz_oxide::inflate::decompress_to_vec_with_limit(r, MAX_USES_JSON).ok()?;
+            let raw: Vec<&serde_json::value::RawValue> = serde_json::from_slice(&json).ok()?;
+            if raw.len() != index.len() {
+                return None;
+            }
+            raw.into_iter().map(|v| v.get().to_string()).collect()
+        }
+        None => vec![String::new(); index.len()],
+    };
+    Some(
+        index
+            .into_iter()
+            .zip(texts)
+            .map(|((path, size, mtime_ns, inode), result_json)| FileCacheRow { path, size, mtime_ns, inode, result_json })
+            .collect(),
+    )
 }
 
 /// One use as a compact JSON tuple.
 type UseTuple = (String, u32, u32, String, Option<String>, String, String, Option<String>, Option<bool>);
+type UseTupleRef<'a> =
+    (&'a str, u32, u32, &'a str, Option<&'a str>, &'a str, &'a str, Option<&'a str>, Option<bool>);
 
 /// Largest decoded uses blob accepted (a corrupt or hostile store must not exhaust memory).
 const MAX_USES_JSON: usize = 1 << 30;
 
 fn encode_uses(uses: &[UseRow]) -> Vec<u8> {
-    let tuples: Vec<UseTuple> = uses
+    let tuples: Vec<UseTupleRef> = uses
         .iter()
         .map(|u| {
             (
-                u.path.clone(),
+                u.path.as_str(),
                 u.line,
                 u.column,
-                u.kind.clone(),
-                u.provider.clone(),
-                u.category.clone(),
-                u.name.clone(),
-                u.detail.clone(),
+                u.kind.as_str(),
+                u.provider.as_deref(),
+                u.category.as_str(),
+                u.name.as_str(),
+                u.detail.as_deref(),
                 u.pinned,
             )
         })

@@ -285,6 +285,7 @@ fn scans_round_trip_and_replace_the_file_cache() {
         started_at: "2026-01-01T00:00:00Z".into(),
         duration_ms: 12,
         stats_json: "{}".into(),
+        summary_json: "{\"shown\": true}".into(),
         assets: vec![
             AssetRow {
                 path: "a.gguf".into(),
@@ -303,7 +304,7 @@ fn scans_round_trip_and_replace_the_file_cache() {
                 meta_json: "{}".into(),
             },
         ],
-        findings: vec![Finding::new("CUS-WALK-002", "broken", Location::at_line("x", 1, 2)).with_evidence("e")],
+        findings: vec![Finding::new("CUS-WALK-002", "broken", Location::at_line("x", 1, 2)).with_evidence("e")].into(),
         uses: vec![UseRow {
             path: "app.py".into(),
             line: 3,
@@ -314,40 +315,27 @@ fn scans_round_trip_and_replace_the_file_cache() {
             name: "openai".into(),
             detail: None,
             pinned: Some(false),
-        }],
+        }]
+        .into(),
         edges: vec![EdgeRow { source: "app.py".into(), target: "service:openai".into(), kind: "calls".into() }],
     };
     let big_inode = u64::MAX - 5;
     let cache =
         vec![FileCacheRow { path: "a.gguf".into(), size: 9, mtime_ns: -3, inode: big_inode, result_json: "{}".into() }];
-    let id1 = s.record_scan(&rec, custody_store::CacheUpdate::Replace(&cache)).expect("record");
+    let id1 = s.record_scan(&rec, &cache).expect("record");
     let back = s.latest_scan(Some("/r")).expect("latest").expect("some");
     assert_eq!(back.id, id1);
     assert_eq!(back.record, rec);
     assert_eq!(s.file_cache("/r").expect("cache"), cache);
     // A second scan replaces the cache and keeps the first scan.
-    // A delta keeps what it does not touch.
+    // A second scan replaces the cache and keeps the first scan.
     let extra = FileCacheRow { path: "b".into(), size: 1, mtime_ns: 1, inode: 1, result_json: "[]".into() };
-    let id2 = s
-        .record_scan(
-            &ScanRecord { root: "/r".into(), ..ScanRecord::default() },
-            custody_store::CacheUpdate::Delta { upserts: std::slice::from_ref(&extra), removed: &[] },
-        )
-        .expect("record");
+    let id2 = s.record_scan(&ScanRecord { root: "/r".into(), ..ScanRecord::default() }, std::slice::from_ref(&extra)).expect("record");
     assert!(id2 > id1);
-    assert_eq!(s.file_cache("/r").expect("cache").len(), 2);
-    s.record_scan(
-        &ScanRecord { root: "/r".into(), ..ScanRecord::default() },
-        custody_store::CacheUpdate::Delta { upserts: &[], removed: &["a.gguf".to_string()] },
-    )
-    .expect("record");
-    assert_eq!(s.file_cache("/r").expect("cache"), vec![extra]);
-    let id2 = s
-        .record_scan(
-            &ScanRecord { root: "/r".into(), ..ScanRecord::default() },
-            custody_store::CacheUpdate::Replace(&[]),
-        )
-        .expect("record");
+    assert_eq!(s.file_cache("/r").expect("cache"), vec![extra.clone()]);
+    let ids = s.file_cache_index("/r").expect("index");
+    assert_eq!((ids.len(), ids[0].path.as_str()), (1, "b"));
+    let id2 = s.record_scan(&ScanRecord { root: "/r".into(), ..ScanRecord::default() }, &[]).expect("record");
     assert!(s.file_cache("/r").expect("cache").is_empty());
     assert!(s.latest_scan(Some("/other")).expect("latest").is_none());
     assert_eq!(s.latest_scan(None).expect("latest").map(|x| x.id), Some(id2));

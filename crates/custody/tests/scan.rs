@@ -253,3 +253,40 @@ fn rules_are_documented_in_docs_rules_md() {
     assert!(text(&one.stdout).contains("CUS-SEC-001"));
     assert_eq!(custody(dir.path(), &["rules", "CUS-NOPE-001"]).status.code(), Some(2));
 }
+
+#[test]
+fn an_unchanged_tree_is_a_repeat_and_a_change_is_not() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    project(root);
+    let first = custody(root, &["scan"]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let again = custody(root, &["scan"]);
+    let t = text(&again.stdout);
+    assert!(t.contains("; 0 B read and hashed"), "{t}");
+    assert!(t.contains("models/stray.gguf"), "the repeat still shows the shadow model: {t}");
+    // The repeat is recorded and shares the first scan's data: graph and JSON still work.
+    let g = ok_json(&custody(root, &["graph", "--format", "json"]));
+    assert!(!g["edges"].as_array().expect("edges").is_empty());
+    let db = rusqlite::Connection::open(root.join(".custody/custody.db")).expect("db");
+    let (n, repeats): (i64, i64) =
+        db.query_row("SELECT count(*), count(same_as) FROM scan", [], |r| Ok((r.get(0)?, r.get(1)?))).expect("count");
+    assert_eq!((n, repeats), (2, 1));
+    // A touched file (same content, new mtime) is not a repeat; nor is a changed registration.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let p = root.join("app/main.py");
+    let body = std::fs::read(&p).expect("read");
+    std::fs::write(&p, body).expect("touch");
+    let third = custody(root, &["scan"]);
+    let t = text(&third.stdout);
+    assert!(!t.contains("; 0 B read and hashed"), "the touched file is read again: {t}");
+    let repeats: i64 = db.query_row("SELECT count(same_as) FROM scan", [], |r| r.get(0)).expect("count");
+    assert_eq!(repeats, 1, "a touched file forces a real scan");
+    assert_eq!(custody(root, &["register", "app", "--service", "anthropic"]).status.code(), Some(0));
+    custody(root, &["scan"]);
+    let repeats: i64 = db.query_row("SELECT count(same_as) FROM scan", [], |r| r.get(0)).expect("count");
+    assert_eq!(repeats, 1, "a changed registration forces a real scan");
+    custody(root, &["scan"]);
+    let repeats: i64 = db.query_row("SELECT count(same_as) FROM scan", [], |r| r.get(0)).expect("count");
+    assert_eq!(repeats, 2);
+}

@@ -1,12 +1,16 @@
 -- custody store, version 3: the AI asset inventory. Every scan is kept; assets are
 -- content-addressed by SHA-256 with every location they were seen at; the per-file cache makes
--- a re-scan of an unchanged tree read nothing again (only changed entries are rewritten).
+-- a re-scan of an unchanged tree read nothing again.
 CREATE TABLE scan (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     root         TEXT NOT NULL,
     started_at   TEXT NOT NULL,
     duration_ms  INTEGER NOT NULL,
     stats_json   TEXT NOT NULL,
+    -- What `custody scan` shows for this scan (presentation summary, JSON).
+    summary_json TEXT NOT NULL DEFAULT '{}',
+    -- A re-scan that found the tree unchanged points at the scan holding the data.
+    same_as      INTEGER REFERENCES scan (id),
     -- Every AI use found in code (file, line, column, what), as deflated compact JSON: a large
     -- repository has hundreds of thousands and they are read back together.
     uses_blob    BLOB NOT NULL
@@ -54,11 +58,10 @@ CREATE TABLE scan_edge (
 ) STRICT;
 
 CREATE TABLE file_cache (
-    root         TEXT NOT NULL,
-    path         TEXT NOT NULL,
-    size         INTEGER NOT NULL,
-    mtime_ns     INTEGER NOT NULL,
-    inode        INTEGER NOT NULL,
-    result_json  TEXT NOT NULL,
-    PRIMARY KEY (root, path)
-) STRICT, WITHOUT ROWID;
+    root          TEXT PRIMARY KEY,
+    -- Deflated JSON: [[path, size, mtime_ns, inode], ...] and, in the same order, the scanner's
+    -- result for each file. One row per root: a large tree has tens of thousands of files and
+    -- is read and written whole.
+    index_blob    BLOB NOT NULL,
+    results_blob  BLOB NOT NULL
+) STRICT;

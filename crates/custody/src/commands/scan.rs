@@ -1,4 +1,9 @@
 //! `custody scan`: inventory AI assets and AI use under a directory, record it, report shadow AI.
+//!
+//! A re-scan first walks the tree (names and identities only). When every file's size, mtime
+//! and inode match the cache, the set of files is the same, and configuration and walk findings
+//! are unchanged, the tree is unchanged: custody records the scan as a repeat of the previous one
+//! and shows its summary without reading or deserialising anything else.
 
 use crate::clock;
 use crate::failure::{CmdResult, Failure, Outcome};
@@ -6,8 +11,10 @@ use crate::output::{Output, Style};
 use crate::workspace;
 use custody_cli::{Format, GlobalArgs, ScanArgs};
 use custody_core::{Finding, Severity};
-use custody_scan::{Asset, CachedFile, Progress, Registration, ScanOptions, ScanOutput};
-use custody_store::{AssetRow, CacheUpdate, EdgeRow, FileCacheRow, ScanRecord, UseRow};
+use custody_scan::walk::Walked;
+use custody_scan::{Asset, CachedFile, Progress, Reconciliation, Registration, ScanOptions, ScanOutput, Service};
+use custody_store::{AssetRow, EdgeRow, FileCacheRow, ScanRecord, Store};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
@@ -30,6 +37,39 @@ impl Timings {
     }
 }
 
+/// Findings shown in the table; `--format json` lists all.
+const TOP_FINDINGS: usize = 40;
+
+/// What the table shows, kept with each scan so an unchanged re-scan can show it again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Summary {
+    /// Scanner version, registrations and walk findings: if any differ, a re-scan is not a repeat.
+    fingerprint: String,
+    files: u64,
+    bytes: u64,
+    hashed_bytes: u64,
+    cached_files: u64,
+    shadow: Vec<(String, String, String)>,
+    assets: Vec<AssetLine>,
+    services: Vec<(String, String, usize)>,
+    libraries: Vec<String>,
+    findings_total: usize,
+    by_severity: Vec<(Severity, usize)>,
+    top_findings: Vec<Finding>,
+    edges: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AssetLine {
+    kind: String,
+    path: String,
+    format: String,
+    size: u64,
+    sha256: String,
+    registered: String,
+    meta: String,
+}
+
 pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
     let mut timing = Timings { on: std::env::var_os("CUSTODY_TIMINGS").is_some(), t: Instant::now() };
     let ws = workspace::load(g)?;
@@ -45,25 +85,6 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
         ));
     }
     let root_key = root.to_string_lossy().into_owned();
-
-    let cache: HashMap<String, CachedFile> = if args.rehash {
-        HashMap::new()
-    } else {
-        store
-            .file_cache(&root_key)?
-            .into_iter()
-            .filter_map(|r| {
-                let cached: CacheEnvelope = serde_json::from_str(&r.result_json).ok()?;
-                (cached.v == custody_scan::CACHE_VERSION).then_some(())?;
-                let result = Arc::new(cached.r);
-                Some((r.path, CachedFile { size: r.size, mtime_ns: r.mtime_ns, inode: r.inode, result }))
-            })
-            .collect()
-    };
-    timing.lap("load cache");
-    let previous = store.latest_scan(Some(&root_key))?;
-    timing.lap("load previous scan");
-
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let opts = ScanOptions {
         root: root.clone(),
@@ -72,22 +93,6 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
         threads,
         rehash: args.rehash,
     };
-    let started_at = clock::now()?;
-    let t0 = Instant::now();
-    let progress = Arc::new(Progress::default());
-    let show = !out.quiet && args.format == Format::Table && std::io::stderr().is_terminal();
-    let done = Arc::new(AtomicBool::new(false));
-    let bar = show.then(|| spawn_progress(Arc::clone(&progress), Arc::clone(&done)));
-    let result = custody_scan::scan(&opts, &cache, &progress);
-    done.store(true, Ordering::Relaxed);
-    if let Some(b) = bar {
-        let _ = b.join();
-    }
-    let scan = result.map_err(|e| Failure::new(e.to_string()))?;
-    let removed: Vec<String>;
-    let elapsed = t0.elapsed();
-    timing.lap("walk, read, hash, classify");
-
     // What systems declare, rebased onto the scanned directory.
     let prefix = root.strip_prefix(&config_root).ok().map(|p| p.to_string_lossy().replace('\\', "/"));
     let regs: Vec<Registration> = ws
@@ -100,48 +105,106 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
             services: s.services.clone(),
         })
         .collect();
+
+    let started_at = clock::now()?;
+    let t0 = Instant::now();
+    let progress = Arc::new(Progress::default());
+    let show = !out.quiet && args.format == Format::Table && std::io::stderr().is_terminal();
+    let done = Arc::new(AtomicBool::new(false));
+    let bar = show.then(|| spawn_progress(Arc::clone(&progress), Arc::clone(&done)));
+    progress.walking.store(true, Ordering::Relaxed);
+    let walked = custody_scan::walk_root(&opts);
+    progress.walking.store(false, Ordering::Relaxed);
+    let walked = match walked {
+        Ok((_, w)) => w,
+        Err(e) => {
+            done.store(true, Ordering::Relaxed);
+            return Err(Failure::new(e.to_string()));
+        }
+    };
+    timing.lap("walk");
+    let fingerprint = fingerprint(&regs, &walked);
+    let head = store.scan_head(Some(&root_key))?;
+    let previous: Option<(i64, i64, Summary)> = head.and_then(|h| {
+        let s: Summary = serde_json::from_str(&h.summary_json).ok()?;
+        Some((h.id, h.data_id, s))
+    });
+
+    // An unchanged tree: same files, same identities, same configuration.
+    if !args.rehash
+        && args.format == Format::Table
+        && let Some((prev_id, data_id, summary)) = previous.as_ref().filter(|(_, _, s)| s.fingerprint == fingerprint)
+        && unchanged(store.as_ref(), &root_key, &walked)?
+    {
+        done.store(true, Ordering::Relaxed);
+        if let Some(b) = bar {
+            let _ = b.join();
+        }
+        timing.lap("compare with the cache");
+        let mut summary = summary.clone();
+        summary.hashed_bytes = 0;
+        summary.cached_files = summary.files;
+        let elapsed = t0.elapsed();
+        let stats = json!({ "files": summary.files, "bytes": summary.bytes, "hashed_bytes": 0, "cached_files": summary.files, "unchanged_since": data_id });
+        let summary_json = serde_json::to_string(&summary).unwrap_or_default();
+        store.record_unchanged_scan(*data_id, &started_at, millis(elapsed), &stats.to_string(), &summary_json)?;
+        timing.lap("write store");
+        let none = custody_scan::Diff::default();
+        table(out, &root_key, &summary, Some(&(*prev_id, none)), elapsed)?;
+        return Ok(outcome(args, summary.by_severity.iter().map(|(s, _)| *s).max()));
+    }
+
+    let cache: HashMap<String, CachedFile> = if args.rehash { HashMap::new() } else { load_cache(store.as_ref(), &root_key)? };
+    timing.lap("load cache");
+    let result = custody_scan::scan_walked(&root, walked, &opts, &cache, &progress);
+    done.store(true, Ordering::Relaxed);
+    if let Some(b) = bar {
+        let _ = b.join();
+    }
+    let scan = result.map_err(|e| Failure::new(e.to_string()))?;
+    let elapsed = t0.elapsed();
+    timing.lap("read, hash, classify");
+
     let services = custody_scan::services(&scan.uses);
     let rec = custody_scan::reconcile(&scan.assets, &services, &regs);
     // Every asset, directory assets and their files alike: a changed weight file shows itself
     // and its model directory.
-    let changes = previous.as_ref().map(|p| {
-        let before: Vec<(String, String)> =
-            p.record.assets.iter().map(|a| (a.path.clone(), a.sha256.clone())).collect();
-        let after: Vec<(String, String)> = scan.assets.iter().map(|a| (a.path.clone(), a.sha256.clone())).collect();
-        (p.id, custody_scan::diff(&before, &after))
-    });
-
+    let changes = match &previous {
+        Some((prev_id, data_id, _)) => {
+            let before = store.asset_locations(*data_id)?;
+            let after: Vec<(String, String)> = scan.assets.iter().map(|a| (a.path.clone(), a.sha256.clone())).collect();
+            Some((*prev_id, custody_scan::diff(&before, &after)))
+        }
+        None => None,
+    };
     timing.lap("reconcile and diff");
+
     let mut findings: Vec<Finding> = scan.findings.clone();
     findings.extend(rec.findings.iter().cloned());
+    let summary = summarise(&scan, &rec, &services, &findings, fingerprint);
     let stats = serde_json::to_value(&scan.stats).unwrap_or_default();
-    let record = to_record(&scan, &findings, &started_at, elapsed, &stats);
-    // Only what changed is written back: results read this time, and paths that are gone.
-    let upserts: Vec<FileCacheRow> = scan
-        .files
-        .iter()
-        .filter(|f| f.cacheable && !f.cached)
-        .filter_map(|f| {
-            let envelope = CacheEnvelopeRef { v: custody_scan::CACHE_VERSION, r: &f.result };
-            Some(FileCacheRow {
-                path: f.path.clone(),
-                size: f.size,
-                mtime_ns: f.mtime_ns,
-                inode: f.inode,
-                result_json: serde_json::to_string(&envelope).ok()?,
+    let record = to_record(&scan, &findings, &started_at, elapsed, &stats, &summary);
+    // The cache for the next scan: every file's result (cached ones re-serialised as they are).
+    let cache_rows: Vec<FileCacheRow> = {
+        use rayon::prelude::*;
+        scan.files
+            .par_iter()
+            .filter(|f| f.cacheable)
+            .filter_map(|f| {
+                let envelope = CacheEnvelopeRef { v: custody_scan::CACHE_VERSION, r: &f.result };
+                Some(FileCacheRow {
+                    path: f.path.clone(),
+                    size: f.size,
+                    mtime_ns: f.mtime_ns,
+                    inode: f.inode,
+                    result_json: serde_json::to_string(&envelope).ok()?,
+                })
             })
-        })
-        .collect();
-    let update = if args.rehash {
-        CacheUpdate::Replace(&upserts)
-    } else {
-        let present: std::collections::HashSet<&str> =
-            scan.files.iter().filter(|f| f.cacheable).map(|f| f.path.as_str()).collect();
-        removed = cache.keys().filter(|k| !present.contains(k.as_str())).cloned().collect();
-        CacheUpdate::Delta { upserts: &upserts, removed: &removed }
+            .collect()
     };
+    drop(cache);
     timing.lap("prepare records");
-    let scan_id = store.record_scan(&record, update)?;
+    let scan_id = store.record_scan(&record, &cache_rows)?;
     timing.lap("write store");
 
     match args.format {
@@ -151,7 +214,7 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
                 scan_id,
                 root: &root_key,
                 started_at: &started_at,
-                duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+                duration_ms: millis(elapsed),
                 stats: &scan.stats,
                 shadow: json!({ "assets": rec.shadow_assets, "services": rec.shadow_services }),
                 missing: rec.missing.iter().map(|(s, p)| json!({"system": s, "pattern": p})).collect(),
@@ -161,33 +224,132 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
                 uses: &scan.uses,
                 findings: findings.iter().map(FindingOut).collect(),
                 edges: &scan.edges,
-                changes: changes.as_ref().map(
-                    |(id, d)| json!({"since_scan": id, "new": d.new, "removed": d.removed, "modified": d.modified}),
-                ),
+                changes: changes.as_ref().map(|(id, d)| {
+                    json!({"since_scan": id, "new": d.new, "removed": d.removed, "modified": d.modified})
+                }),
             };
             out.json_streamed(&report)?
         }
-        Format::Table => table(out, &root_key, &scan, &rec, &services, &findings, changes.as_ref(), elapsed)?,
+        Format::Table => table(out, &root_key, &summary, changes.as_ref(), elapsed)?,
     }
     timing.lap("output");
-    let worst = findings.iter().map(|f| f.severity).max();
-    Ok(match (args.fail_on, worst) {
+    Ok(outcome(args, findings.iter().map(|f| f.severity).max()))
+}
+
+fn outcome(args: &ScanArgs, worst: Option<Severity>) -> Outcome {
+    match (args.fail_on, worst) {
         (Some(t), Some(w)) if w >= t => Outcome::PolicyFailure,
         _ => Outcome::Ok,
-    })
+    }
 }
 
-/// A cached file result with the scanner version that produced it.
-#[derive(serde::Deserialize)]
-struct CacheEnvelope {
-    v: u32,
-    r: custody_scan::FileResult,
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-#[derive(serde::Serialize)]
-struct CacheEnvelopeRef<'a> {
-    v: u32,
-    r: &'a custody_scan::FileResult,
+fn load_cache(store: &dyn Store, root: &str) -> Result<HashMap<String, CachedFile>, Failure> {
+    Ok(store
+        .file_cache(root)?
+        .into_iter()
+        .filter_map(|r| {
+            let cached: CacheEnvelope = serde_json::from_str(&r.result_json).ok()?;
+            (cached.v == custody_scan::CACHE_VERSION).then_some(())?;
+            let result = Arc::new(cached.r);
+            Some((r.path, CachedFile { size: r.size, mtime_ns: r.mtime_ns, inode: r.inode, result }))
+        })
+        .collect())
+}
+
+/// True when the walked files are exactly the cached ones, each with the same identity.
+fn unchanged(store: &dyn Store, root: &str, walked: &Walked) -> Result<bool, Failure> {
+    let index = store.file_cache_index(root)?;
+    if index.len() != walked.files.len() {
+        return Ok(false);
+    }
+    let by_path: HashMap<&str, (u64, i64, u64)> =
+        index.iter().map(|i| (i.path.as_str(), (i.size, i.mtime_ns, i.inode))).collect();
+    Ok(walked.files.iter().all(|f| by_path.get(f.rel.as_str()) == Some(&(f.size, f.mtime_ns, f.inode))))
+}
+
+/// Scanner version, registrations and walk findings, hashed.
+fn fingerprint(regs: &[Registration], walked: &Walked) -> String {
+    let regs: Vec<(&str, &[String], &[String])> =
+        regs.iter().map(|r| (r.system.as_str(), r.assets.as_slice(), r.services.as_slice())).collect();
+    let mut walk: Vec<String> = walked.findings.iter().map(|f| format!("{} {} {}", f.code, f.location, f.message)).collect();
+    walk.sort();
+    let text = serde_json::to_string(&(custody_scan::CACHE_VERSION, regs, walk)).unwrap_or_default();
+    custody_scan::sha256_hex(text.as_bytes())
+}
+
+fn summarise(scan: &ScanOutput, rec: &Reconciliation, services: &[Service], findings: &[Finding], fingerprint: String) -> Summary {
+    let by_path: BTreeMap<&str, &Asset> = scan.assets.iter().map(|a| (a.path.as_str(), a)).collect();
+    let mut shadow = Vec::new();
+    for p in &rec.shadow_assets {
+        if let Some(a) = by_path.get(p.as_str()) {
+            shadow.push((a.kind.as_str().to_string(), a.path.clone(), format!("{}, {}", a.format, human(a.size))));
+        }
+    }
+    for s in &rec.shadow_services {
+        let files: Vec<&str> =
+            services.iter().filter(|x| &x.provider == s).flat_map(|x| x.files.iter().map(String::as_str)).take(3).collect();
+        shadow.push(("service".into(), s.clone(), format!("used in {}", files.join(", "))));
+    }
+    for (sys, p) in &rec.missing {
+        shadow.push(("missing".into(), p.clone(), format!("declared by {sys}, not found")));
+    }
+    let assets = scan
+        .assets
+        .iter()
+        .filter(|a| a.part_of.is_none())
+        .map(|a| AssetLine {
+            kind: a.kind.as_str().to_string(),
+            path: a.path.clone(),
+            format: a.format.clone(),
+            size: a.size,
+            sha256: a.sha256.clone(),
+            registered: rec.registered.get(&a.path).map(|s| s.join(",")).unwrap_or_else(|| "UNREGISTERED".into()),
+            meta: short_meta(a),
+        })
+        .collect();
+    let services_lines = services
+        .iter()
+        .map(|s| {
+            let mut bits = Vec::new();
+            for (label, set) in [("hosts", &s.hosts), ("packages", &s.packages), ("env", &s.env_vars), ("models", &s.models)] {
+                if !set.is_empty() {
+                    bits.push(format!("{label} {}", set.iter().take(4).cloned().collect::<Vec<_>>().join(", ")));
+                }
+            }
+            (s.provider.clone(), bits.join("; "), s.files.len())
+        })
+        .collect();
+    let mut libs: BTreeMap<&str, ()> = BTreeMap::new();
+    for u in &scan.uses {
+        if matches!(u.kind.as_str(), "sdk" | "dependency") && u.category != "remote-inference" {
+            libs.insert(u.name.as_str(), ());
+        }
+    }
+    let mut sev: BTreeMap<Severity, usize> = BTreeMap::new();
+    for f in findings {
+        *sev.entry(f.severity).or_default() += 1;
+    }
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.location.cmp(&b.location)));
+    Summary {
+        fingerprint,
+        files: scan.stats.files,
+        bytes: scan.stats.bytes,
+        hashed_bytes: scan.stats.hashed_bytes,
+        cached_files: scan.stats.cached_files,
+        shadow,
+        assets,
+        services: services_lines,
+        libraries: libs.keys().map(|s| s.to_string()).collect(),
+        findings_total: findings.len(),
+        by_severity: sev.into_iter().rev().collect(),
+        top_findings: sorted.into_iter().take(TOP_FINDINGS).cloned().collect(),
+        edges: scan.edges.len(),
+    }
 }
 
 /// A registration glob relative to custody.toml, as seen from the scanned directory.
@@ -202,9 +364,22 @@ fn rebase(pattern: &str, prefix: Option<&str>) -> Option<String> {
     }
 }
 
+/// A cached file result with the scanner version that produced it.
+#[derive(Deserialize)]
+struct CacheEnvelope {
+    v: u32,
+    r: custody_scan::FileResult,
+}
+
+#[derive(Serialize)]
+struct CacheEnvelopeRef<'a> {
+    v: u32,
+    r: &'a custody_scan::FileResult,
+}
+
 /// The `custody.scan/v1` document, serialised straight to stdout (a large tree has hundreds of
 /// thousands of uses; no intermediate JSON tree is built).
-#[derive(serde::Serialize)]
+#[derive(Serialize)]
 struct ScanReport<'a> {
     schema: &'static str,
     scan_id: i64,
@@ -216,7 +391,7 @@ struct ScanReport<'a> {
     missing: Vec<Value>,
     registered: &'a BTreeMap<String, Vec<String>>,
     assets: &'a [Asset],
-    services: &'a [custody_scan::Service],
+    services: &'a [Service],
     uses: &'a [custody_scan::CodeUse],
     findings: Vec<FindingOut<'a>>,
     edges: &'a [custody_scan::Edge],
@@ -226,7 +401,7 @@ struct ScanReport<'a> {
 /// A finding with its rule's remediation.
 struct FindingOut<'a>(&'a Finding);
 
-impl serde::Serialize for FindingOut<'_> {
+impl Serialize for FindingOut<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let f = self.0;
@@ -243,18 +418,20 @@ impl serde::Serialize for FindingOut<'_> {
     }
 }
 
-fn to_record(
-    scan: &ScanOutput,
-    findings: &[Finding],
+fn to_record<'a>(
+    scan: &'a ScanOutput,
+    findings: &'a [Finding],
     started_at: &str,
     elapsed: Duration,
     stats: &Value,
-) -> ScanRecord {
+    summary: &Summary,
+) -> ScanRecord<'a> {
     ScanRecord {
         root: scan.root.clone(),
         started_at: started_at.to_string(),
-        duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        duration_ms: millis(elapsed),
         stats_json: stats.to_string(),
+        summary_json: serde_json::to_string(summary).unwrap_or_default(),
         assets: scan
             .assets
             .iter()
@@ -267,28 +444,103 @@ fn to_record(
                 meta_json: a.meta.to_string(),
             })
             .collect(),
-        findings: findings.to_vec(),
-        uses: scan
-            .uses
-            .iter()
-            .map(|u| UseRow {
-                path: u.path.clone(),
-                line: u.line,
-                column: u.column,
-                kind: u.kind.clone(),
-                provider: u.provider.clone(),
-                category: u.category.clone(),
-                name: u.name.clone(),
-                detail: u.detail.clone(),
-                pinned: u.pinned,
-            })
-            .collect(),
+        findings: findings.into(),
+        uses: scan.uses.as_slice().into(),
         edges: scan
             .edges
             .iter()
             .map(|e| EdgeRow { source: e.source.clone(), target: e.target.clone(), kind: e.kind.clone() })
             .collect(),
     }
+}
+
+fn table(
+    out: &mut Output,
+    root: &str,
+    s: &Summary,
+    changes: Option<&(i64, custody_scan::Diff)>,
+    elapsed: Duration,
+) -> Result<(), Failure> {
+    out.line(&out.paint(&format!("Scanned {root}"), Style::Bold))?;
+    out.line(&format!(
+        "  {} files, {} in {:.2} s; {} read and hashed, {} files unchanged since the last scan",
+        s.files,
+        human(s.bytes),
+        elapsed.as_secs_f64(),
+        human(s.hashed_bytes),
+        s.cached_files
+    ))?;
+    out.line("")?;
+    let n_shadow = s.shadow.iter().filter(|(k, _, _)| k != "missing").count();
+    let head = format!("Shadow AI (found, not registered to any system): {n_shadow}");
+    out.line(&out.paint(&head, if n_shadow > 0 { Style::Red } else { Style::Bold }))?;
+    for (kind, what, detail) in &s.shadow {
+        out.line(&format!("  {kind:<13} {what}  ({detail})"))?;
+    }
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &s.assets {
+        *kinds.entry(a.kind.as_str()).or_default() += 1;
+    }
+    out.line("")?;
+    let counts: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    out.line(&out.paint(&format!("AI assets: {}  ({})", s.assets.len(), counts.join(", ")), Style::Bold))?;
+    for a in &s.assets {
+        out.line(&format!(
+            "  {:<13} {:<40} {:<16} {:>9}  {}  {}",
+            a.kind,
+            a.path,
+            a.format,
+            human(a.size),
+            &a.sha256[..a.sha256.len().min(12)],
+            a.registered
+        ))?;
+        if !a.meta.is_empty() {
+            out.line(&format!("  {:<13} {}", "", out.paint(&a.meta, Style::Dim)))?;
+        }
+    }
+    out.line("")?;
+    out.line(&out.paint(&format!("AI services: {}", s.services.len()), Style::Bold))?;
+    for (provider, detail, files) in &s.services {
+        out.line(&format!("  {provider:<13} {detail}; {files} file(s)"))?;
+    }
+    if !s.libraries.is_empty() {
+        out.line(&format!("  {:<13} {}", "libraries", s.libraries.join(", ")))?;
+    }
+    out.line("")?;
+    let counts: Vec<String> = s.by_severity.iter().map(|(sev, n)| format!("{sev} {n}")).collect();
+    out.line(&out.paint(&format!("Findings: {}  ({})", s.findings_total, counts.join(", ")), Style::Bold))?;
+    for f in &s.top_findings {
+        let style = match f.severity {
+            Severity::Critical | Severity::High => Style::Red,
+            Severity::Medium => Style::Yellow,
+            _ => Style::Dim,
+        };
+        let ev = f.evidence.as_deref().map(|e| format!("  [{e}]")).unwrap_or_default();
+        out.line(&format!(
+            "  {} {}  {}  {}{ev}",
+            out.paint(&format!("{:<8}", f.severity.as_str()), style),
+            f.code,
+            f.location,
+            f.message
+        ))?;
+    }
+    if s.findings_total > s.top_findings.len() {
+        out.line(&format!("  … and {} more (--format json lists them all)", s.findings_total - s.top_findings.len()))?;
+    }
+    if let Some((id, d)) = changes {
+        out.line("")?;
+        out.line(&out.paint(
+            &format!("Since scan #{id}: {} new, {} removed, {} modified", d.new.len(), d.removed.len(), d.modified.len()),
+            Style::Bold,
+        ))?;
+        for (sign, list) in [("+", &d.new), ("-", &d.removed), ("~", &d.modified)] {
+            for p in list {
+                out.line(&format!("  {sign} {p}"))?;
+            }
+        }
+    }
+    out.note(&format!("recorded in the store; `custody graph` shows {} connections", s.edges));
+    Ok(())
 }
 
 fn spawn_progress(p: Arc<Progress>, done: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
@@ -363,147 +615,6 @@ fn compact(n: u64) -> String {
         n if n >= 1_000 => format!("{:.1}K", n as f64 / 1e3),
         n => n.to_string(),
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn table(
-    out: &mut Output,
-    root: &str,
-    scan: &ScanOutput,
-    rec: &custody_scan::Reconciliation,
-    services: &[custody_scan::Service],
-    findings: &[Finding],
-    changes: Option<&(i64, custody_scan::Diff)>,
-    elapsed: Duration,
-) -> Result<(), Failure> {
-    let st = &scan.stats;
-    let secs = elapsed.as_secs_f64();
-    out.line(&out.paint(&format!("Scanned {root}"), Style::Bold))?;
-    out.line(&format!(
-        "  {} files, {} in {:.2} s; {} read and hashed, {} files unchanged since the last scan",
-        st.files,
-        human(st.bytes),
-        secs,
-        human(st.hashed_bytes),
-        st.cached_files
-    ))?;
-    let by_path: BTreeMap<&str, &Asset> = scan.assets.iter().map(|a| (a.path.as_str(), a)).collect();
-
-    out.line("")?;
-    let n_shadow = rec.shadow_assets.len() + rec.shadow_services.len();
-    let head = format!("Shadow AI (found, not registered to any system): {n_shadow}");
-    out.line(&out.paint(&head, if n_shadow > 0 { Style::Red } else { Style::Bold }))?;
-    for p in &rec.shadow_assets {
-        if let Some(a) = by_path.get(p.as_str()) {
-            out.line(&format!("  {:<13} {}  ({}, {})", a.kind.as_str(), a.path, a.format, human(a.size)))?;
-        }
-    }
-    for s in &rec.shadow_services {
-        let files: Vec<&str> = services
-            .iter()
-            .filter(|x| &x.provider == s)
-            .flat_map(|x| x.files.iter().map(String::as_str))
-            .take(3)
-            .collect();
-        out.line(&format!("  {:<13} {s}  (used in {})", "service", files.join(", ")))?;
-    }
-    for (sys, p) in &rec.missing {
-        out.line(&format!("  {:<13} {p}  (declared by {sys}, not found)", "missing"))?;
-    }
-
-    let top: Vec<&Asset> = scan.assets.iter().filter(|a| a.part_of.is_none()).collect();
-    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in &top {
-        *kinds.entry(a.kind.as_str()).or_default() += 1;
-    }
-    out.line("")?;
-    let summary: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    out.line(&out.paint(&format!("AI assets: {}  ({})", top.len(), summary.join(", ")), Style::Bold))?;
-    for a in &top {
-        let reg = rec.registered.get(&a.path).map(|s| s.join(",")).unwrap_or_else(|| "UNREGISTERED".into());
-        out.line(&format!(
-            "  {:<13} {:<40} {:<16} {:>9}  {}  {}",
-            a.kind.as_str(),
-            a.path,
-            a.format,
-            human(a.size),
-            &a.sha256[..a.sha256.len().min(12)],
-            reg
-        ))?;
-        let meta = short_meta(a);
-        if !meta.is_empty() {
-            out.line(&format!("  {:<13} {}", "", out.paint(&meta, Style::Dim)))?;
-        }
-    }
-    out.line("")?;
-    out.line(&out.paint(&format!("AI services: {}", services.len()), Style::Bold))?;
-    for s in services {
-        let mut bits = Vec::new();
-        for (label, set) in
-            [("hosts", &s.hosts), ("packages", &s.packages), ("env", &s.env_vars), ("models", &s.models)]
-        {
-            if !set.is_empty() {
-                bits.push(format!("{label} {}", set.iter().take(4).cloned().collect::<Vec<_>>().join(", ")));
-            }
-        }
-        out.line(&format!("  {:<13} {}; {} file(s)", s.provider, bits.join("; "), s.files.len()))?;
-    }
-    let mut libs: BTreeMap<&str, usize> = BTreeMap::new();
-    for u in &scan.uses {
-        if matches!(u.kind.as_str(), "sdk" | "dependency") && u.category != "remote-inference" {
-            *libs.entry(u.name.as_str()).or_default() += 1;
-        }
-    }
-    if !libs.is_empty() {
-        let names: Vec<&str> = libs.keys().copied().collect();
-        out.line(&format!("  {:<13} {}", "libraries", names.join(", ")))?;
-    }
-    out.line("")?;
-    let mut sev: BTreeMap<Severity, usize> = BTreeMap::new();
-    for f in findings {
-        *sev.entry(f.severity).or_default() += 1;
-    }
-    let counts: Vec<String> = sev.iter().rev().map(|(s, n)| format!("{s} {n}")).collect();
-    out.line(&out.paint(&format!("Findings: {}  ({})", findings.len(), counts.join(", ")), Style::Bold))?;
-    let mut sorted: Vec<&Finding> = findings.iter().collect();
-    sorted.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.location.cmp(&b.location)));
-    for f in sorted.iter().take(40) {
-        let style = match f.severity {
-            Severity::Critical | Severity::High => Style::Red,
-            Severity::Medium => Style::Yellow,
-            _ => Style::Dim,
-        };
-        let ev = f.evidence.as_deref().map(|e| format!("  [{e}]")).unwrap_or_default();
-        out.line(&format!(
-            "  {} {}  {}  {}{ev}",
-            out.paint(&format!("{:<8}", f.severity.as_str()), style),
-            f.code,
-            f.location,
-            f.message
-        ))?;
-    }
-    if sorted.len() > 40 {
-        out.line(&format!("  … and {} more (--format json lists them all)", sorted.len() - 40))?;
-    }
-    if let Some((id, d)) = changes {
-        out.line("")?;
-        out.line(&out.paint(
-            &format!(
-                "Since scan #{id}: {} new, {} removed, {} modified",
-                d.new.len(),
-                d.removed.len(),
-                d.modified.len()
-            ),
-            Style::Bold,
-        ))?;
-        for (sign, list) in [("+", &d.new), ("-", &d.removed), ("~", &d.modified)] {
-            for p in list {
-                out.line(&format!("  {sign} {p}"))?;
-            }
-        }
-    }
-    out.note(&format!("recorded in the store; `custody graph` shows {} connections", scan.edges.len()));
-    Ok(())
 }
 
 #[cfg(test)]
