@@ -38,6 +38,12 @@ pub struct GlobalArgs {
     /// The store to use instead of the one custody.toml names: a SQLite path or sqlite:PATH.
     #[arg(long, global = true, env = "CUSTODY_DB", value_name = "LOCATION")]
     pub db: Option<String>,
+    /// Who is acting, for the audit log [default: $CUSTODY_ACTOR, else $USER].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// The role you act in (some records need one: approvals take data-custodian).
+    #[arg(long = "as", global = true, value_name = "ROLE", value_parser = role_parser())]
+    pub acting_as: Option<Role>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,6 +71,210 @@ pub enum Command {
     Register(RegisterArgs),
     /// The rules behind findings: code, severity, why it matters, how to fix it.
     Rules(RulesArgs),
+    /// Generate an ECDSA P-256 key pair for signing models (PEM, as OpenSSF model_signing reads them).
+    Keygen(KeygenArgs),
+    /// Sign a model directory or file: an OpenSSF model-signing signature (Sigstore bundle v0.3).
+    Sign(SignArgs),
+    /// Verify a model against its signature; report each added, removed or modified file.
+    Verify(VerifyArgs),
+    /// Verify a model and keep it as a known-good snapshot: the signed manifest and the content.
+    Snapshot(SnapshotArgs),
+    /// Restore a snapshot byte for byte into a directory; verified before it is put in place.
+    Restore(RestoreArgs),
+    /// How a model has drifted from a snapshot: added, removed and modified files.
+    Diff(DiffArgs),
+    /// Look inside one model file for code execution and tampering (pickle imports and calls,
+    /// archive tricks, Keras/TensorFlow/ONNX/GGUF/safetensors risks) without loading it.
+    Inspect(InspectArgs),
+    /// The tamper-evident audit log: verify it, prove entries, export it for an investigator.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Datasets and their provenance: source URLs, acquisition times, licence, sensitivity, files.
+    #[command(subcommand)]
+    Data(DataCommand),
+    /// As a Data Custodian, approve a dataset for a system's intended use.
+    Approve(ApproveArgs),
+    /// Evidence only people can produce (policies, contracts, plans), attached to a provision.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+    /// AI security training records: who, which module, when, until when.
+    #[command(subcommand)]
+    Training(TrainingCommand),
+    /// Poorly documented third-party components: which need a written justification, record one,
+    /// and render the notice for end-users (5.2.3-2, 5.2.3-2.1, 5.2.3-2.2).
+    #[command(subcommand)]
+    Justify(JustifyCommand),
+    /// The AI threats that apply to each system, derived from the inventory and configuration;
+    /// record owner, treatment and residual risk; see which threat models are stale.
+    Threats(ThreatsArgs),
+    /// For the roles you hold: the status of every applicable provision (met, partial, gap, not
+    /// applicable), the evidence behind it and what would close each gap; shall-gaps first.
+    Assess(AssessArgs),
+    /// CI gate: exit 1 when a shall-provision for a held role is a gap, a finding is at or above
+    /// the threshold, or the audit log does not verify. Configurable in custody.toml `[gate]`.
+    Gate(GateArgs),
+    /// The assessment and inventory as a report or standard document: HTML, Markdown, JSON,
+    /// OSCAL assessment results (or profile), CycloneDX ML-BOM, SPDX 3.0.1, SARIF.
+    Report(ReportArgs),
+}
+
+/// How `custody sign` cuts a model into resources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignMethod {
+    /// One digest per file (what every model_signing verifier accepts).
+    Files,
+    /// One digest per --shard-size bytes of each file (hashed in parallel within large files).
+    Shards,
+}
+
+/// The content hash of a signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignHash {
+    /// SHA-256: interoperable.
+    Sha256,
+    /// BLAKE3: faster; the Python model_signing CLI cannot verify it.
+    Blake3,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Where to write the private key (PKCS#8 PEM, mode 0600).
+    #[arg(long, value_name = "PATH", default_value = "signing-key.pem")]
+    pub private_key: PathBuf,
+    /// Where to write the public key (SubjectPublicKeyInfo PEM).
+    #[arg(long, value_name = "PATH", default_value = "signing-key.pub")]
+    pub public_key: PathBuf,
+    /// Overwrite existing key files.
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The model: a directory or a single file.
+    pub path: PathBuf,
+    /// The ECDSA P-256 private key (PEM).
+    #[arg(long, value_name = "KEY")]
+    pub private_key: PathBuf,
+    /// Where to write the signature [default: PATH/model.sig for a directory, PATH.sig for a file].
+    #[arg(long, value_name = "FILE")]
+    pub signature: Option<PathBuf>,
+    /// Sign with a certificate (PEM) for the private key: the bundle carries it instead of a key hint.
+    #[arg(long, value_name = "PEM")]
+    pub certificate: Option<PathBuf>,
+    /// Intermediate certificates (PEM) to carry after --certificate (repeatable).
+    #[arg(long = "certificate-chain", value_name = "PEM", requires = "certificate")]
+    pub certificate_chain: Vec<PathBuf>,
+    /// files: a digest per file; shards: a digest per --shard-size bytes [default: files, or
+    /// shards when --shard-size is given].
+    #[arg(long, value_enum)]
+    pub method: Option<SignMethod>,
+    /// Shard size in bytes for --method shards.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub shard_size: Option<u64>,
+    #[arg(long, value_enum, default_value_t = SignHash::Sha256)]
+    pub hash: SignHash,
+    /// Leave a path (relative to the model directory) out of the signature; recorded in it (repeatable).
+    #[arg(long = "ignore", value_name = "PATH")]
+    pub ignore: Vec<String>,
+    /// Sign .git, .gitattributes, .github and .gitignore too (left out by default).
+    #[arg(long)]
+    pub no_ignore_git_paths: bool,
+    /// Hash every file again instead of reusing the digests of unchanged files from the previous signature.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Worker threads [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The model: a directory or a single file.
+    pub path: PathBuf,
+    /// The signature [default: PATH/model.sig for a directory, PATH.sig for a file].
+    #[arg(long, value_name = "FILE")]
+    pub signature: Option<PathBuf>,
+    /// The signer's public key (PEM), for key-signed bundles.
+    #[arg(long, value_name = "KEY", required_unless_present = "ca", conflicts_with = "ca")]
+    pub public_key: Option<PathBuf>,
+    /// CA certificates (PEM) a certificate-signed bundle must chain to (repeatable).
+    #[arg(long, value_name = "PEM")]
+    pub ca: Vec<PathBuf>,
+    /// Worker threads [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// The model: a directory or a single file.
+    pub path: PathBuf,
+    /// The snapshot's name (used once; `custody restore NAME`).
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// The signature to verify first [default: PATH/model.sig for a directory, PATH.sig for a file].
+    #[arg(long, value_name = "FILE", conflicts_with = "private_key")]
+    pub signature: Option<PathBuf>,
+    /// The signer's public key (PEM): the signature is verified before anything is stored.
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["ca", "private_key"])]
+    pub public_key: Option<PathBuf>,
+    /// CA certificates (PEM) for a certificate-signed signature (repeatable).
+    #[arg(long, value_name = "PEM", conflicts_with = "private_key")]
+    pub ca: Vec<PathBuf>,
+    /// Sign the model as it is now with this key instead of verifying an existing signature
+    /// (files, SHA-256; nothing is written into the model).
+    #[arg(long, value_name = "KEY", required_unless_present_any = ["public_key", "ca"])]
+    pub private_key: Option<PathBuf>,
+    /// Paths to leave out when signing with --private-key (repeatable).
+    #[arg(long = "ignore", value_name = "PATH", requires = "private_key")]
+    pub ignore: Vec<String>,
+    /// The object store [default: objects/ beside the store, e.g. .custody/objects].
+    #[arg(long, value_name = "DIR")]
+    pub objects: Option<PathBuf>,
+    /// Worker threads [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The snapshot to restore.
+    pub name: String,
+    /// Where to restore it: a new or empty directory (a file path for a single-file model).
+    pub target: PathBuf,
+    /// Replace an existing TARGET (only after the restored copy has verified).
+    #[arg(long)]
+    pub force: bool,
+    /// The object store [default: the one the snapshot was stored in].
+    #[arg(long, value_name = "DIR")]
+    pub objects: Option<PathBuf>,
+    /// Worker threads [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The snapshot to compare with.
+    pub name: String,
+    /// The deployed model (directory or file).
+    pub path: PathBuf,
+    /// Worker threads [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +283,30 @@ pub struct RulesArgs {
     pub code: Option<String>,
     #[arg(long, value_enum, default_value_t = ApplicableFormat::Table)]
     pub format: ApplicableFormat,
+}
+
+/// Output formats of `custody inspect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    Table,
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other CI tools).
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The model file (its content decides the format, not its name).
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+    pub format: InspectFormat,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_parser(), default_value = "high")]
+    pub fail_on: Severity,
+    /// Do not exit 2 when part of the file could not be inspected (7z, encrypted members, a
+    /// prefix of a very large archive...).
+    #[arg(long)]
+    pub allow_uninspectable: bool,
 }
 
 #[derive(Debug, Args)]
@@ -281,4 +515,277 @@ mod tests {
         assert!(matches!(c.command, Command::Catalog(_)));
         assert!(Cli::try_parse_from(["custody", "catalog", "--principle", "14"]).is_err());
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute every leaf and the tree, check every checkpoint, and check records and scans
+    /// against what the log says. Exit 1 on any discrepancy.
+    Verify {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// An inclusion proof for entry N against the latest checkpoint.
+    Prove {
+        /// Entry number (from 0).
+        n: u64,
+    },
+    /// A consistency proof between two checkpointed sizes.
+    Consistency { old: u64, new: u64 },
+    /// Entries, checkpoints and proofs as one JSON file an independent verifier can check.
+    Export {
+        /// Write here instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The entries, newest last.
+    Log {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Record a dataset's provenance (a new version if the name exists).
+    Add(Box<DataAddArgs>),
+    /// Datasets with their provenance gaps and approval conflicts.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DataAddArgs {
+    pub name: String,
+    /// Where the data came from: URL (repeatable; pairs with --acquired and --method in order).
+    #[arg(long = "source", value_name = "URL")]
+    pub sources: Vec<String>,
+    /// When it was obtained, RFC 3339 (one per --source).
+    #[arg(long = "acquired", value_name = "TIME")]
+    pub acquired: Vec<String>,
+    /// How it was obtained: scraped, downloaded, api, purchased, generated, internal (one per --source).
+    #[arg(long = "method", value_name = "HOW")]
+    pub methods: Vec<String>,
+    /// SPDX licence expression.
+    #[arg(long)]
+    pub licence: Option<String>,
+    /// public, internal, confidential, personal or special-category.
+    #[arg(long, default_value = "internal")]
+    pub sensitivity: String,
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// A file of the dataset, hashed now (repeatable).
+    #[arg(long = "file", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// Import source, licence and datasets from a Hugging Face dataset card (README.md with YAML front matter) or a Croissant JSON-LD file.
+    #[arg(long, value_name = "FILE")]
+    pub from_card: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The dataset (as recorded with `custody data add`).
+    pub dataset: String,
+    /// The system whose intended use is approved.
+    #[arg(long)]
+    pub system: String,
+    /// What is approved, in the custodian's words.
+    #[arg(long)]
+    pub scope: String,
+    /// The approval explicitly covers personal or special-category data in this dataset.
+    #[arg(long)]
+    pub addresses_sensitive_data: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Attach a file (hashed) or a URL to a provision.
+    Add {
+        /// Provision id, e.g. 5.2.2-4.
+        provision: String,
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainingCommand {
+    /// Record completed AI security training.
+    Add {
+        #[arg(long)]
+        person: String,
+        /// The staff role the module was fitted to, e.g. "ML engineer".
+        #[arg(long)]
+        staff_role: String,
+        #[arg(long)]
+        module: String,
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        completed: String,
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        expires: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Training records; overdue ones first.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JustifyCommand {
+    /// Components from the last scan that need a justification, and whether they have one.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Record why a poorly documented component is used, the compensating controls and the risk.
+    Add {
+        /// The component: an asset path from the scan, or a hub id (`hub:org/name`).
+        component: String,
+        /// Why it is used (e.g. no documented alternative existed).
+        #[arg(long)]
+        why: String,
+        /// Compensating controls in place.
+        #[arg(long)]
+        controls: String,
+        /// The specific risk assessment.
+        #[arg(long)]
+        risk: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The end-user notice (Markdown) the standard asks to publish.
+    Notice,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ThreatsArgs {
+    #[command(subcommand)]
+    pub record: Option<ThreatsCommand>,
+    /// Only this system.
+    #[arg(long)]
+    pub system: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThreatsCommand {
+    /// Record how a threat to a system is treated.
+    Record {
+        /// Threat id (see `custody threats`).
+        threat: String,
+        #[arg(long)]
+        system: String,
+        #[arg(long)]
+        owner: String,
+        /// The controls chosen (5.1.3-1.3).
+        #[arg(long)]
+        treatment: String,
+        /// low, medium or high.
+        #[arg(long)]
+        residual: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// Show one system: each provision's status for that system.
+    #[arg(long, value_name = "SYSTEM")]
+    pub system: Option<String>,
+    /// Show every applicable provision, not only the open ones.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Output formats of `custody gate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GateFormat {
+    Table,
+    Json,
+    /// SARIF 2.1.0 of what failed the gate (for code-scanning upload).
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Fail when a finding is at or above this severity [default: custody.toml [gate] fail_on, else high].
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
+    pub fail_on: Option<Severity>,
+    /// Do not fail on findings, only on shall-gaps and the audit log.
+    #[arg(long, conflicts_with = "fail_on")]
+    pub no_findings: bool,
+    #[arg(long, value_enum, default_value_t = GateFormat::Table)]
+    pub format: GateFormat,
+}
+
+/// Formats of `custody report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML file (no script, no external fetch).
+    Html,
+    Markdown,
+    /// `custody.report/v1`.
+    Json,
+    /// OSCAL 1.2.1 assessment results.
+    Oscal,
+    /// OSCAL profile selecting the provisions that bind the roles held.
+    OscalProfile,
+    /// CycloneDX ML-BOM with the assessment as an attestation.
+    Cyclonedx,
+    /// SPDX 3.0.1 JSON-LD with the AI and Dataset profiles.
+    Spdx,
+    /// SARIF 2.1.0 of findings and open provisions.
+    Sarif,
+}
+
+/// CycloneDX versions `custody report --format cyclonedx` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CyclonedxVersion {
+    #[value(name = "1.6")]
+    V1_6,
+    #[value(name = "1.7")]
+    V1_7,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Write here (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// CycloneDX spec version.
+    #[arg(long, value_enum, default_value_t = CyclonedxVersion::V1_6)]
+    pub cyclonedx_version: CyclonedxVersion,
+    /// For --format oscal-profile: the href of the OSCAL catalog it imports.
+    #[arg(long, value_name = "HREF", default_value = "etsi-en-304-223-catalog.json")]
+    pub catalog_href: String,
 }

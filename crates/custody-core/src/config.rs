@@ -84,6 +84,69 @@ impl Default for StoreConfig {
     }
 }
 
+/// How old evidence may be before an assessment stops counting it as current (`[evidence]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceConfig {
+    /// A scan older than this many days is stale: what it proves downgrades from met to partial.
+    #[serde(default = "default_scan_age")]
+    pub max_scan_age_days: u32,
+    /// Attested evidence, signatures and training older than this many days are stale.
+    #[serde(default = "default_evidence_age")]
+    pub max_age_days: u32,
+}
+
+fn default_scan_age() -> u32 {
+    7
+}
+fn default_evidence_age() -> u32 {
+    365
+}
+
+impl Default for EvidenceConfig {
+    fn default() -> Self {
+        EvidenceConfig { max_scan_age_days: default_scan_age(), max_age_days: default_evidence_age() }
+    }
+}
+
+/// What `custody gate` fails on (`[gate]`); flags override it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateConfig {
+    /// Fail when a finding is at or above this severity (`info` … `critical`), or `none`.
+    #[serde(default = "default_fail_on")]
+    pub fail_on: String,
+    /// Only these shall-provisions can fail the gate (empty: all that apply).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisions: Vec<String>,
+    /// Provisions that never fail the gate (accepted risks; say why in an evidence record).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<String>,
+    /// Fail when the audit log does not verify.
+    #[serde(default = "default_true")]
+    pub require_audit: bool,
+}
+
+fn default_fail_on() -> String {
+    "high".into()
+}
+fn default_true() -> bool {
+    true
+}
+
+impl Default for GateConfig {
+    fn default() -> Self {
+        GateConfig { fail_on: default_fail_on(), provisions: Vec::new(), ignore: Vec::new(), require_audit: true }
+    }
+}
+
+impl GateConfig {
+    /// The finding threshold; None for `none`.
+    pub fn fail_on(&self) -> Option<crate::finding::Severity> {
+        crate::finding::Severity::parse(&self.fail_on).ok()
+    }
+}
+
 /// The whole `custody.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -93,6 +156,12 @@ pub struct Config {
     pub systems: Vec<System>,
     #[serde(default)]
     pub store: StoreConfig,
+    /// Optional `[evidence]`: evidence ages for assessments.
+    #[serde(default)]
+    pub evidence: EvidenceConfig,
+    /// Optional `[gate]`: what `custody gate` fails on.
+    #[serde(default)]
+    pub gate: GateConfig,
 }
 
 /// A configuration problem, located in the file.
@@ -147,6 +216,22 @@ impl Config {
         if cfg.store.path.trim().is_empty() {
             return Err(at(find("path"), "store.path is empty".into()));
         }
+        let g = &cfg.gate;
+        if g.fail_on != "none" && g.fail_on().is_none() {
+            return Err(at(
+                find("fail_on"),
+                format!("gate.fail_on `{}`: use one of info, low, medium, high, critical, none", g.fail_on),
+            ));
+        }
+        let catalog = crate::catalog::Catalog::embedded();
+        for id in g.provisions.iter().chain(g.ignore.iter()) {
+            if catalog.provision(id).is_none() {
+                return Err(at(
+                    find(&format!("\"{id}\"")),
+                    format!("gate: no provision `{id}`; ids look like 5.2.4-1.2 (`custody catalog` lists them)"),
+                ));
+            }
+        }
         Ok(cfg)
     }
 
@@ -178,6 +263,19 @@ impl Config {
         out.push_str("\n[store]\n");
         out.push_str("# SQLite database, relative to this file.\n");
         out.push_str(&format!("path = {}\n", quote(&self.store.path)));
+        if self.evidence != EvidenceConfig::default() {
+            out.push_str("\n[evidence]\n");
+            out.push_str(&format!("max_scan_age_days = {}\n", self.evidence.max_scan_age_days));
+            out.push_str(&format!("max_age_days = {}\n", self.evidence.max_age_days));
+        }
+        if self.gate != GateConfig::default() {
+            let list = |v: &[String]| v.iter().map(|x| quote(x)).collect::<Vec<_>>().join(", ");
+            out.push_str("\n[gate]\n");
+            out.push_str(&format!("fail_on = {}\n", quote(&self.gate.fail_on)));
+            out.push_str(&format!("provisions = [{}]\n", list(&self.gate.provisions)));
+            out.push_str(&format!("ignore = [{}]\n", list(&self.gate.ignore)));
+            out.push_str(&format!("require_audit = {}\n", self.gate.require_audit));
+        }
         out
     }
 }
@@ -280,6 +378,30 @@ exposure = "internal"
         assert_eq!(e.line, 13, "{e}");
         let e = Config::parse("[organisation]\nname = \" \"\nroles = [\"developer\"]\n", "c").unwrap_err();
         assert!(e.message.contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn optional_evidence_and_gate_tables() {
+        let c = Config::parse(GOOD, "c").expect("valid");
+        assert_eq!(c.evidence, EvidenceConfig::default());
+        assert_eq!(c.gate.fail_on(), Some(crate::finding::Severity::High));
+        assert!(!c.to_toml().contains("[gate]"), "defaults are not written");
+        let text = format!(
+            "{GOOD}\n[evidence]\nmax_scan_age_days = 1\n\n[gate]\nfail_on = \"none\"\nignore = [\"5.2.2-5\"]\nrequire_audit = false\n"
+        );
+        let c = Config::parse(&text, "c").expect("valid");
+        assert_eq!((c.evidence.max_scan_age_days, c.evidence.max_age_days), (1, 365));
+        assert_eq!(c.gate.fail_on(), None);
+        assert_eq!(c.gate.ignore, vec!["5.2.2-5"]);
+        assert!(!c.gate.require_audit);
+        assert_eq!(Config::parse(&c.to_toml(), "x").expect("round trip"), c);
+        let e = Config::parse(&text.replace("\"none\"", "\"severe\""), "c").unwrap_err();
+        assert!(e.message.contains("critical, none"), "{e}");
+        assert_eq!(e.line, 16, "{e}");
+        let e = Config::parse(&text.replace("5.2.2-5", "5.9.9-9"), "c").unwrap_err();
+        assert!(e.message.contains("no provision `5.9.9-9`"), "{e}");
+        let e = Config::parse(&format!("{GOOD}\n[gate]\ncolour = 1\n"), "c").unwrap_err();
+        assert!(e.message.contains("colour"), "{e}");
     }
 
     #[test]

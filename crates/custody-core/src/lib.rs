@@ -12,11 +12,13 @@ pub mod applicability;
 pub mod catalog;
 pub mod config;
 pub mod finding;
+pub mod records;
 pub mod role;
+pub mod threats;
 
 pub use ai_use::AiUse;
 pub use applicability::{Applicable, Reason, applicable};
 pub use catalog::{Capability, Catalog, EvidenceKind, Modality, Phase, Principle, Provision, ProvisionId};
-pub use config::{Config, ConfigError, Exposure, Organisation, System};
+pub use config::{Config, ConfigError, EvidenceConfig, Exposure, GateConfig, Organisation, System};
 pub use finding::{Finding, Location, RULES, Rule, Severity, rule};
 pub use role::{Party, Role};

@@ -1,8 +1,18 @@
 //! custody's outputs in standard and human formats. Pure functions from domain data to text:
 //! no IO, no clock (callers pass times in), so every output is deterministic.
 
+pub mod cyclonedx;
+pub mod html;
 pub mod markdown;
 pub mod oscal;
+pub mod oscal_results;
+pub mod report;
+pub mod sarif;
+pub mod sarif_assess;
+pub mod spdx;
+
+#[cfg(test)]
+mod export_tests;
 
 use sha2::{Digest, Sha256};
 

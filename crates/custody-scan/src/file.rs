@@ -43,6 +43,10 @@ const TAIL_FORMATS: &[Format] = &[
     Format::Hdf5,
 ];
 
+/// Tail formats up to this size are read whole for inspection; larger ones are reported as not
+/// fully inspected.
+const TAIL_LIMIT: u64 = 96 << 20;
+
 /// How much of a large file to read for its metadata: the safetensors header exactly, GGUF
 /// metadata (vocabularies run to megabytes), protobuf and pickle formats up to the inspection
 /// limit. Tail formats get nothing (see [`TAIL_FORMATS`]).
@@ -54,6 +58,8 @@ fn inspect_window(format: Format, head: &[u8], size: u64) -> u64 {
             .map_or(8, |b| u64::from_le_bytes(b).saturating_add(8))
             .min(100_000_008),
         Format::Gguf => 32 << 20,
+        // Read whole when small enough: the directory is at the end.
+        f if TAIL_FORMATS.contains(&f) && size <= TAIL_LIMIT => size,
         f if TAIL_FORMATS.contains(&f) => 0,
         _ => INSPECT_LIMIT,
     };
@@ -182,6 +188,18 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
             meta = serde_json::json!({ "extra": { "inspected": "no: the format's directory is at the end of a file larger than the inspection window" } });
         }
         findings_for_claims(&f.rel, &ext, actual, claimed, res);
+        // Security analysis of model files: code execution and tampering, without loading.
+        if matches!(kind, AssetKind::Model | AssetKind::Adapter | AssetKind::ChatTemplate)
+            || actual == Some(Format::Pickle)
+        {
+            let sec = custody_modelsec::analyze(&f.rel, data, f.size);
+            for finding in sec.findings {
+                let dup = res.findings.iter().any(|x| x.code == finding.code && x.location == finding.location);
+                if !dup {
+                    res.findings.push(finding);
+                }
+            }
+        }
         if matches!(actual, Some(Format::SevenZip | Format::Gzip)) {
             res.findings.push(Finding::new(
                 "CUS-FMT-003",

@@ -42,7 +42,9 @@ pub fn text_role(rel: &str, name: &str, ext: &str) -> Option<TextRole> {
         || lower.starts_with(".env.")
         || lower == "dockerfile"
         || lower.starts_with("dockerfile.")
-        || matches!(ext, "yaml" | "yml" | "json" | "toml" | "ini" | "cfg" | "conf" | "properties" | "env");
+        || matches!(ext, "yaml" | "yml" | "json" | "toml" | "ini" | "cfg" | "conf" | "properties" | "env")
+        // Shell scripts call AI APIs with curl and read their keys from the environment.
+        || matches!(ext, "sh" | "bash" | "zsh");
     config.then_some(TextRole::Config)
 }
 

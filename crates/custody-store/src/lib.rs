@@ -4,9 +4,11 @@
 //! PostgreSQL backend will implement the same trait and pass the same tests, so nothing
 //! SQLite-specific (types, errors, pragmas, file paths) leaves this crate.
 
+mod audit;
 mod migrate;
 mod sqlite;
 
+pub use audit::{Actor, hex_sha256, scan_digest};
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
 pub use sqlite::{OpenOptions, Opened, SqliteStore};
 
@@ -168,6 +170,81 @@ pub struct StoredScan {
     pub record: ScanRecord<'static>,
 }
 
+/// One file of a snapshot: its content is the object named `object` (SHA-256 hex).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotFileRow {
+    pub path: String,
+    pub size: u64,
+    pub mode: u32,
+    pub object: String,
+}
+
+/// A known-good snapshot of a model.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SnapshotRecord {
+    pub name: String,
+    pub created_at: String,
+    /// Where the model was when it was snapshotted.
+    pub source: String,
+    /// The object store holding the content.
+    pub objects_dir: String,
+    pub single_file: bool,
+    /// How the manifest was made (`files/sha256`, `shards/sha256/1000000000`, …).
+    pub serialization: String,
+    /// The statement subject (SHA-256 hex over the manifest's digests).
+    pub root_digest: String,
+    /// The signature file, byte for byte.
+    pub bundle: Vec<u8>,
+    /// `public-key` or `ca`.
+    pub trust_kind: String,
+    /// The public key or CA certificates (PEM) the bundle verifies with.
+    pub trust_pem: String,
+    /// The signature's path inside the model, when it was there.
+    pub signature_name: Option<String>,
+    pub total_bytes: u64,
+    /// Empty when listed by [`Store::snapshots`].
+    pub files: Vec<SnapshotFileRow>,
+}
+
+/// A recorded snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSnapshot {
+    pub id: i64,
+    pub file_count: u64,
+    pub record: SnapshotRecord,
+}
+
+/// One integrity event: kind `sign`, `verify`, `snapshot`, `restore` or `diff`; outcome `ok` or
+/// `failed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttestEvent {
+    pub at: String,
+    pub kind: String,
+    /// The model path (or restore target).
+    pub subject: String,
+    pub snapshot: Option<String>,
+    pub outcome: String,
+    pub root_digest: Option<String>,
+    /// What happened, as JSON (counts, differences, the reason of a failure).
+    pub detail_json: String,
+}
+
+/// An accountability record (dataset, approval, evidence, training, …) as stored: append-only,
+/// the current version of a (kind, key) is the one not superseded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecord {
+    pub id: i64,
+    pub kind: String,
+    pub key: String,
+    pub payload: serde_json::Value,
+    pub actor: String,
+    pub role: Option<String>,
+    pub at: String,
+    /// The audit entry that logged it.
+    pub audit_seq: u64,
+    pub superseded_by: Option<i64>,
+}
+
 /// What custody needs from a store.
 pub trait Store {
     /// Where the store is, for messages.
@@ -196,6 +273,18 @@ pub trait Store {
     fn file_cache(&self, root: &str) -> Result<Vec<FileCacheRow>>;
     /// The latest scan of `root`, or of any root when `root` is `None`.
     fn latest_scan(&self, root: Option<&str>) -> Result<Option<StoredScan>>;
+
+    /// Records a known-good snapshot and its files, in one transaction. Names are unique: a
+    /// second snapshot with a used name is refused ([`StoreError::Other`]). Returns its id.
+    fn record_snapshot(&mut self, snapshot: &SnapshotRecord) -> Result<i64>;
+    /// The snapshot called `name`, with its files (in path order).
+    fn snapshot(&self, name: &str) -> Result<Option<StoredSnapshot>>;
+    /// Every snapshot without its files, oldest first.
+    fn snapshots(&self) -> Result<Vec<StoredSnapshot>>;
+    /// Appends a signing, verification, snapshot, restore or diff event. Returns its id.
+    fn record_attest_event(&mut self, event: &AttestEvent) -> Result<i64>;
+    /// Every integrity event, oldest first.
+    fn attest_events(&self) -> Result<Vec<AttestEvent>>;
     /// The latest scan's row only (cheap).
     fn scan_head(&self, root: Option<&str>) -> Result<Option<ScanHead>>;
     /// (path, sha256) of every asset a scan saw.
@@ -203,7 +292,53 @@ pub trait Store {
     /// Identities of the cached files of a root, without the cached results.
     fn file_cache_index(&self, root: &str) -> Result<Vec<FileIdentity>>;
     /// Records a re-scan that found nothing changed since scan `same_as` (whose data it shares).
-    fn record_unchanged_scan(&mut self, same_as: i64, started_at: &str, duration_ms: u64, stats_json: &str, summary_json: &str) -> Result<i64>;
+    fn record_unchanged_scan(
+        &mut self,
+        same_as: i64,
+        started_at: &str,
+        duration_ms: u64,
+        stats_json: &str,
+        summary_json: &str,
+    ) -> Result<i64>;
+
+    /// Who acts for the audit entries this store appends from now on.
+    fn set_actor(&mut self, actor: Actor);
+    /// Appends an audit entry for a state change that lives outside the store (custody.toml
+    /// edits, files written by restore). Returns its sequence number.
+    fn log_event(
+        &mut self,
+        kind: &str,
+        payload: &serde_json::Value,
+        attachment_sha256: Option<&str>,
+        at: &str,
+    ) -> Result<u64>;
+    /// Appends a record (a new version if (kind, key) exists) and its audit entry, in one
+    /// transaction.
+    fn add_record(
+        &mut self,
+        kind: &str,
+        key: &str,
+        payload: &serde_json::Value,
+        attachment_sha256: Option<&str>,
+        at: &str,
+    ) -> Result<StoredRecord>;
+    /// Current records of a kind (not superseded), by key.
+    fn records(&self, kind: &str) -> Result<Vec<StoredRecord>>;
+    /// Every record row of every kind, superseded ones included, by id.
+    fn all_records(&self) -> Result<Vec<StoredRecord>>;
+    /// The audit log: every entry in order, with the leaf hash stored when it was appended.
+    fn audit_entries(&self) -> Result<Vec<(custody_audit::Entry, Vec<u8>)>>;
+    /// Signed checkpoints, by size.
+    fn audit_checkpoints(&self) -> Result<Vec<(u64, String)>>;
+    /// Stores a signed checkpoint (a note) for `size` entries.
+    fn add_audit_checkpoint(&mut self, size: u64, note: &str, at: &str) -> Result<()>;
+    /// The log's verifier key, once set.
+    fn audit_vkey(&self) -> Result<Option<String>>;
+    /// Sets the verifier key; refuses to replace a different one (that would let anyone re-sign
+    /// an edited log).
+    fn set_audit_vkey(&mut self, vkey: &str) -> Result<()>;
+    /// Recomputes a scan's content digest from its stored rows (see [`scan_digest`]).
+    fn stored_scan_digest(&self, scan_id: i64) -> Result<Option<String>>;
 }
 
 /// Opens the store at `location`: a path to a SQLite file, or `sqlite:PATH`. Other schemes are

@@ -8,6 +8,8 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
     (2, "history", include_str!("../migrations/sqlite/0002_history.sql")),
     (3, "inventory", include_str!("../migrations/sqlite/0003_inventory.sql")),
+    (4, "snapshots", include_str!("../migrations/sqlite/0004_snapshots.sql")),
+    (5, "audit-records", include_str!("../migrations/sqlite/0005_audit_records.sql")),
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

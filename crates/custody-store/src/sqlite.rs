@@ -5,6 +5,7 @@ use crate::{
     AssetRow, ConfigChange, EdgeRow, FileCacheRow, FileIdentity, Result, ScanHead, ScanRecord, Store, StoreError,
     StoredOrganisation, StoredScan, StoredSystem, UseRow,
 };
+use crate::{AttestEvent, SnapshotFileRow, SnapshotRecord, StoredSnapshot};
 use custody_core::{Exposure, Role, System};
 use custody_core::{Finding, Location, Severity};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
@@ -43,6 +44,7 @@ pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
     busy_ms: u64,
+    actor: crate::audit::Actor,
 }
 
 enum State {
@@ -115,7 +117,7 @@ impl SqliteStore {
         let busy_ms = u64::try_from(opts.busy_timeout.as_millis()).unwrap_or(u64::MAX);
         let conn = Connection::open_with_flags(path, flags).map_err(|e| map_err(path, busy_ms, e))?;
         conn.busy_timeout(opts.busy_timeout).map_err(|e| map_err(path, busy_ms, e))?;
-        let store = SqliteStore { conn, path: path.to_path_buf(), busy_ms };
+        let store = SqliteStore { conn, path: path.to_path_buf(), busy_ms, actor: crate::audit::Actor::default() };
         // Reading the header is the first thing that notices a file that is not SQLite.
         store.conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0)).map_err(|e| store.map(e))?;
         store.conn.pragma_update(None, "foreign_keys", true).map_err(|e| store.map(e))?;
@@ -246,6 +248,84 @@ impl SqliteStore {
         Ok(())
     }
 
+    fn query_records(&self, clause: &str, kind: Option<&str>) -> Result<Vec<crate::StoredRecord>> {
+        let m = |e| self.map(e);
+        let sql = format!(
+            "SELECT id, kind, key, payload_json, actor, role, at, audit_seq, superseded_by FROM record {clause}"
+        );
+        let mut st = self.conn.prepare(&sql).map_err(m)?;
+        let map_row = |r: &rusqlite::Row<'_>| {
+            let payload: String = r.get(3)?;
+            Ok(crate::StoredRecord {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                key: r.get(2)?,
+                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::String(payload)),
+                actor: r.get(4)?,
+                role: r.get(5)?,
+                at: r.get(6)?,
+                audit_seq: u64::try_from(r.get::<_, i64>(7)?).unwrap_or(u64::MAX),
+                superseded_by: r.get(8)?,
+            })
+        };
+        let rows = match kind {
+            Some(k) => st.query_map(params![k], map_row).map_err(m)?.collect::<std::result::Result<Vec<_>, _>>(),
+            None => st.query_map([], map_row).map_err(m)?.collect::<std::result::Result<Vec<_>, _>>(),
+        }
+        .map_err(m)?;
+        Ok(rows)
+    }
+
+    /// A scan's asset locations and findings, as recorded.
+    fn scan_rows(&self, scan_id: i64) -> Result<(Vec<AssetRow>, Vec<Finding>)> {
+        let m = |e| self.map(e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT l.path, l.sha256, a.kind, a.format, a.size, a.meta_json FROM asset_location l JOIN asset a USING (sha256)
+                 WHERE l.scan_id = ?1 ORDER BY l.path",
+            )
+            .map_err(m)?;
+        let assets = st
+            .query_map(params![scan_id], |r| {
+                Ok(AssetRow {
+                    path: r.get(0)?,
+                    sha256: r.get(1)?,
+                    kind: r.get(2)?,
+                    format: r.get(3)?,
+                    size: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+                    meta_json: r.get(5)?,
+                })
+            })
+            .map_err(m)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(m)?;
+        let mut st = self
+            .conn
+            .prepare("SELECT code, severity, message, path, member, offset, line, col, evidence FROM scan_finding WHERE scan_id = ?1 ORDER BY seq")
+            .map_err(m)?;
+        let findings = st
+            .query_map(params![scan_id], |r| {
+                Ok(Finding {
+                    code: r.get(0)?,
+                    severity: Severity::parse(&r.get::<_, String>(1)?).unwrap_or(Severity::High),
+                    message: r.get(2)?,
+                    location: Location {
+                        path: r.get(3)?,
+                        member: r.get(4)?,
+                        offset: r.get::<_, Option<i64>>(5)?.and_then(|o| u64::try_from(o).ok()),
+                        line: r.get(6)?,
+                        column: r.get(7)?,
+                    },
+                    evidence: r.get(8)?,
+                })
+            })
+            .map_err(m)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(m)?;
+        Ok((assets, findings))
+    }
+
     fn map(&self, e: rusqlite::Error) -> StoreError {
         map_err(&self.path, self.busy_ms, e)
     }
@@ -279,6 +359,176 @@ fn exposure_of(s: &str) -> Exposure {
 }
 
 impl Store for SqliteStore {
+    fn record_snapshot(&mut self, snap: &SnapshotRecord) -> Result<i64> {
+        let path = self.path.clone();
+        let busy = self.busy_ms;
+        let m = |e: rusqlite::Error| map_err(&path, busy, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let taken: bool = tx
+            .query_row("SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?1)", params![snap.name], |r| r.get(0))
+            .map_err(m)?;
+        if taken {
+            return Err(StoreError::Other {
+                path: self.path.clone(),
+                detail: format!(
+                    "a snapshot called `{}` exists already; snapshots are never replaced, choose another name",
+                    snap.name
+                ),
+            });
+        }
+        tx.execute(
+            "INSERT INTO snapshot (name, created_at, source, objects_dir, single_file, serialization, root_digest, bundle,
+                                   trust_kind, trust_pem, signature_name, file_count, total_bytes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                snap.name,
+                snap.created_at,
+                snap.source,
+                snap.objects_dir,
+                snap.single_file,
+                snap.serialization,
+                snap.root_digest,
+                snap.bundle,
+                snap.trust_kind,
+                snap.trust_pem,
+                snap.signature_name,
+                to_i64(snap.files.len() as u64),
+                to_i64(snap.total_bytes)
+            ],
+        )
+        .map_err(m)?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut put = tx
+                .prepare_cached(
+                    "INSERT INTO snapshot_file (snapshot_id, path, size, mode, object) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(m)?;
+            for f in &snap.files {
+                put.execute(params![id, f.path, to_i64(f.size), f.mode, f.object]).map_err(m)?;
+            }
+        }
+        // The manifest of the snapshot (paths and objects) is what the log commits to.
+        let mut files: Vec<(&str, &str, u64)> =
+            snap.files.iter().map(|f| (f.path.as_str(), f.object.as_str(), f.size)).collect();
+        files.sort();
+        let manifest = crate::audit::hex_sha256(&serde_json::to_vec(&files).unwrap_or_default());
+        crate::audit::append(
+            &tx,
+            &path,
+            &self.actor,
+            &snap.created_at,
+            "snapshot",
+            serde_json::json!({
+                "snapshot": id,
+                "name": snap.name,
+                "source": snap.source,
+                "root_digest": snap.root_digest,
+                "files": snap.files.len(),
+                "files_sha256": manifest,
+                "bundle_sha256": crate::audit::hex_sha256(&snap.bundle),
+            }),
+            None,
+        )?;
+        tx.commit().map_err(m)?;
+        Ok(id)
+    }
+
+    fn snapshot(&self, name: &str) -> Result<Option<StoredSnapshot>> {
+        let m = |e| self.map(e);
+        let Some(mut snap) = self
+            .conn
+            .query_row(&format!("{SNAPSHOT_COLUMNS} WHERE name = ?1"), params![name], snapshot_row)
+            .optional()
+            .map_err(m)?
+        else {
+            return Ok(None);
+        };
+        let mut st = self
+            .conn
+            .prepare("SELECT path, size, mode, object FROM snapshot_file WHERE snapshot_id = ?1 ORDER BY path")
+            .map_err(m)?;
+        snap.record.files = st
+            .query_map(params![snap.id], |r| {
+                Ok(SnapshotFileRow {
+                    path: r.get(0)?,
+                    size: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                    mode: r.get(2)?,
+                    object: r.get(3)?,
+                })
+            })
+            .map_err(m)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(m)?;
+        Ok(Some(snap))
+    }
+
+    fn snapshots(&self) -> Result<Vec<StoredSnapshot>> {
+        let m = |e| self.map(e);
+        let mut st = self.conn.prepare(&format!("{SNAPSHOT_COLUMNS} ORDER BY id")).map_err(m)?;
+        let rows = st.query_map([], snapshot_row).map_err(m)?.collect::<std::result::Result<Vec<_>, _>>().map_err(m)?;
+        Ok(rows)
+    }
+
+    fn record_attest_event(&mut self, e: &AttestEvent) -> Result<i64> {
+        let path = self.path.clone();
+        let busy = self.busy_ms;
+        let m = |err| map_err(&path, busy, err);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        tx.execute(
+            "INSERT INTO attest_event (at, kind, subject, snapshot, outcome, root_digest, detail_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![e.at, e.kind, e.subject, e.snapshot, e.outcome, e.root_digest, e.detail_json],
+        )
+        .map_err(m)?;
+        let id = tx.last_insert_rowid();
+        let detail: serde_json::Value = serde_json::from_str(&e.detail_json).unwrap_or(serde_json::Value::Null);
+        crate::audit::append(
+            &tx,
+            &path,
+            &self.actor,
+            &e.at,
+            &format!("integrity.{}", e.kind),
+            serde_json::json!({
+                "event": id,
+                "subject": e.subject,
+                "snapshot": e.snapshot,
+                "outcome": e.outcome,
+                "root_digest": e.root_digest,
+                "detail": detail,
+            }),
+            None,
+        )?;
+        tx.commit().map_err(m)?;
+        Ok(id)
+    }
+
+    fn attest_events(&self) -> Result<Vec<AttestEvent>> {
+        let m = |e| self.map(e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT at, kind, subject, snapshot, outcome, root_digest, detail_json FROM attest_event ORDER BY id",
+            )
+            .map_err(m)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(AttestEvent {
+                    at: r.get(0)?,
+                    kind: r.get(1)?,
+                    subject: r.get(2)?,
+                    snapshot: r.get(3)?,
+                    outcome: r.get(4)?,
+                    root_digest: r.get(5)?,
+                    detail_json: r.get(6)?,
+                })
+            })
+            .map_err(m)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(m)?;
+        Ok(rows)
+    }
+
     fn describe(&self) -> String {
         self.path.display().to_string()
     }
@@ -397,6 +647,19 @@ impl Store for SqliteStore {
                 params![c.at, c.kind, c.subject, c.detail],
             )
             .map_err(m)?;
+        }
+        if !changes.is_empty() {
+            let list: Vec<serde_json::Value> =
+                changes.iter().map(|c| serde_json::json!([c.kind, c.subject, c.detail])).collect();
+            crate::audit::append(
+                &tx,
+                &path,
+                &self.actor,
+                at,
+                "organisation.changed",
+                serde_json::json!({ "organisation": name, "changes": list }),
+                None,
+            )?;
         }
         tx.commit().map_err(m)?;
         Ok(changes)
@@ -523,6 +786,21 @@ impl Store for SqliteStore {
             )
             .map_err(m)?;
         }
+        crate::audit::append(
+            &tx,
+            &path,
+            &self.actor,
+            &scan.started_at,
+            "scan",
+            serde_json::json!({
+                "scan": id,
+                "root": scan.root,
+                "assets": scan.assets.len(),
+                "findings": scan.findings.len(),
+                "content_sha256": crate::audit::scan_digest(&scan.assets, &scan.findings),
+            }),
+            None,
+        )?;
         tx.commit().map_err(m)?;
         Ok(id)
     }
@@ -659,7 +937,8 @@ impl Store for SqliteStore {
 
     fn asset_locations(&self, scan_id: i64) -> Result<Vec<(String, String)>> {
         let m = |e| self.map(e);
-        let mut st = self.conn.prepare("SELECT path, sha256 FROM asset_location WHERE scan_id = ?1 ORDER BY path").map_err(m)?;
+        let mut st =
+            self.conn.prepare("SELECT path, sha256 FROM asset_location WHERE scan_id = ?1 ORDER BY path").map_err(m)?;
         let rows = st
             .query_map(params![scan_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(m)?
@@ -675,7 +954,10 @@ impl Store for SqliteStore {
             .optional()
             .map_err(|e| self.map(e))?;
         let rows = blob.and_then(|b| decode_cache(&b, None)).unwrap_or_default();
-        Ok(rows.into_iter().map(|r| FileIdentity { path: r.path, size: r.size, mtime_ns: r.mtime_ns, inode: r.inode }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| FileIdentity { path: r.path, size: r.size, mtime_ns: r.mtime_ns, inode: r.inode })
+            .collect())
     }
 
     fn record_unchanged_scan(
@@ -686,10 +968,12 @@ impl Store for SqliteStore {
         stats_json: &str,
         summary_json: &str,
     ) -> Result<i64> {
-        let m = |e| map_err(&self.path, self.busy_ms, e);
+        let path = self.path.clone();
+        let busy = self.busy_ms;
+        let m = |e| map_err(&path, busy, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         // The data lives with the scan that first recorded it; point at that one.
-        let n = self
-            .conn
+        let n = tx
             .execute(
                 "INSERT INTO scan (root, started_at, duration_ms, stats_json, summary_json, same_as, uses_blob)
                  SELECT root, ?2, ?3, ?4, ?5, coalesce(same_as, id), x'' FROM scan WHERE id = ?1",
@@ -699,13 +983,156 @@ impl Store for SqliteStore {
         if n != 1 {
             return Err(StoreError::Other { path: self.path.clone(), detail: format!("no scan {same_as} to repeat") });
         }
-        Ok(self.conn.last_insert_rowid())
+        let id = tx.last_insert_rowid();
+        crate::audit::append(
+            &tx,
+            &path,
+            &self.actor,
+            started_at,
+            "scan.unchanged",
+            serde_json::json!({ "scan": id, "same_as": same_as }),
+            None,
+        )?;
+        tx.commit().map_err(m)?;
+        Ok(id)
+    }
+
+    fn set_actor(&mut self, actor: crate::audit::Actor) {
+        self.actor = actor;
+    }
+
+    fn log_event(
+        &mut self,
+        kind: &str,
+        payload: &serde_json::Value,
+        attachment_sha256: Option<&str>,
+        at: &str,
+    ) -> Result<u64> {
+        let path = self.path.clone();
+        let busy = self.busy_ms;
+        let m = |e| map_err(&path, busy, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let seq = crate::audit::append(&tx, &path, &self.actor, at, kind, payload.clone(), attachment_sha256)?;
+        tx.commit().map_err(m)?;
+        Ok(seq)
+    }
+
+    fn add_record(
+        &mut self,
+        kind: &str,
+        key: &str,
+        payload: &serde_json::Value,
+        attachment_sha256: Option<&str>,
+        at: &str,
+    ) -> Result<crate::StoredRecord> {
+        let path = self.path.clone();
+        let busy = self.busy_ms;
+        let m = |e| map_err(&path, busy, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let previous: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM record WHERE kind = ?1 AND key = ?2 AND superseded_by IS NULL",
+                params![kind, key],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(m)?;
+        let seq = crate::audit::append(
+            &tx,
+            &path,
+            &self.actor,
+            at,
+            &format!("record.{kind}"),
+            serde_json::json!({ "key": key, "record": payload, "supersedes": previous }),
+            attachment_sha256,
+        )?;
+        let role = self.actor.role.map(|r| r.as_str().to_string());
+        tx.execute(
+            "INSERT INTO record (kind, key, payload_json, actor, role, at, audit_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![kind, key, payload.to_string(), self.actor.name, role, at, to_i64(seq)],
+        )
+        .map_err(m)?;
+        let id = tx.last_insert_rowid();
+        if let Some(p) = previous {
+            tx.execute("UPDATE record SET superseded_by = ?1 WHERE id = ?2", params![id, p]).map_err(m)?;
+        }
+        tx.commit().map_err(m)?;
+        Ok(crate::StoredRecord {
+            id,
+            kind: kind.to_string(),
+            key: key.to_string(),
+            payload: payload.clone(),
+            actor: self.actor.name.clone(),
+            role,
+            at: at.to_string(),
+            audit_seq: seq,
+            superseded_by: None,
+        })
+    }
+
+    fn records(&self, kind: &str) -> Result<Vec<crate::StoredRecord>> {
+        self.query_records("WHERE kind = ?1 AND superseded_by IS NULL ORDER BY key", Some(kind))
+    }
+
+    fn all_records(&self) -> Result<Vec<crate::StoredRecord>> {
+        self.query_records("ORDER BY id", None)
+    }
+
+    fn audit_entries(&self) -> Result<Vec<(custody_audit::Entry, Vec<u8>)>> {
+        crate::audit::entries(&self.conn, &self.path)
+    }
+
+    fn audit_checkpoints(&self) -> Result<Vec<(u64, String)>> {
+        crate::audit::checkpoints(&self.conn, &self.path)
+    }
+
+    fn add_audit_checkpoint(&mut self, size: u64, note: &str, at: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO audit_checkpoint (size, note, at) VALUES (?1, ?2, ?3)",
+                params![to_i64(size), note, at],
+            )
+            .map_err(|e| self.map(e))?;
+        Ok(())
+    }
+
+    fn audit_vkey(&self) -> Result<Option<String>> {
+        crate::audit::vkey(&self.conn, &self.path)
+    }
+
+    fn set_audit_vkey(&mut self, vkey: &str) -> Result<()> {
+        match crate::audit::vkey(&self.conn, &self.path)? {
+            Some(v) if v == vkey => Ok(()),
+            Some(_) => Err(StoreError::Other {
+                path: self.path.clone(),
+                detail: "the audit log already has a different verifier key; custody never replaces it".into(),
+            }),
+            None => {
+                self.conn
+                    .execute("INSERT INTO audit_key (id, vkey) VALUES (1, ?1)", params![vkey])
+                    .map_err(|e| self.map(e))?;
+                Ok(())
+            }
+        }
+    }
+
+    fn stored_scan_digest(&self, scan_id: i64) -> Result<Option<String>> {
+        let exists: bool = self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM scan WHERE id = ?1)", params![scan_id], |r| r.get(0))
+            .map_err(|e| self.map(e))?;
+        if !exists {
+            return Ok(None);
+        }
+        let (assets, findings) = self.scan_rows(scan_id)?;
+        Ok(Some(crate::audit::scan_digest(&assets, &findings)))
     }
 }
 
 /// The file cache of a root as two deflated JSON blobs: identities, and results in the same order.
 fn encode_cache(rows: &[FileCacheRow]) -> (Vec<u8>, Vec<u8>) {
-    let index: Vec<(&str, u64, i64, u64)> = rows.iter().map(|r| (r.path.as_str(), r.size, r.mtime_ns, r.inode)).collect();
+    let index: Vec<(&str, u64, i64, u64)> =
+        rows.iter().map(|r| (r.path.as_str(), r.size, r.mtime_ns, r.inode)).collect();
     let index_json = serde_json::to_vec(&index).unwrap_or_else(|_| b"[]".to_vec());
     // Results are JSON texts already: join them into one array without re-encoding.
     let mut results = Vec::with_capacity(rows.iter().map(|r| r.result_json.len() + 1).sum::<usize>() + 2);
@@ -740,15 +1167,20 @@ fn decode_cache(index: &[u8], results: Option<&[u8]>) -> Option<Vec<FileCacheRow
         index
             .into_iter()
             .zip(texts)
-            .map(|((path, size, mtime_ns, inode), result_json)| FileCacheRow { path, size, mtime_ns, inode, result_json })
+            .map(|((path, size, mtime_ns, inode), result_json)| FileCacheRow {
+                path,
+                size,
+                mtime_ns,
+                inode,
+                result_json,
+            })
             .collect(),
     )
 }
 
 /// One use as a compact JSON tuple.
 type UseTuple = (String, u32, u32, String, Option<String>, String, String, Option<String>, Option<bool>);
-type UseTupleRef<'a> =
-    (&'a str, u32, u32, &'a str, Option<&'a str>, &'a str, &'a str, Option<&'a str>, Option<bool>);
+type UseTupleRef<'a> = (&'a str, u32, u32, &'a str, Option<&'a str>, &'a str, &'a str, Option<&'a str>, Option<bool>);
 
 /// Largest decoded uses blob accepted (a corrupt or hostile store must not exhaust memory).
 const MAX_USES_JSON: usize = 1 << 30;
@@ -798,4 +1230,30 @@ fn decode_uses(blob: &[u8]) -> Option<Vec<UseRow>> {
 /// Sizes and counts are u64 in custody and i64 in SQLite; nothing real exceeds i64::MAX.
 fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+const SNAPSHOT_COLUMNS: &str =
+    "SELECT id, name, created_at, source, objects_dir, single_file, serialization, root_digest,
+    bundle, trust_kind, trust_pem, signature_name, file_count, total_bytes FROM snapshot";
+
+fn snapshot_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredSnapshot> {
+    Ok(StoredSnapshot {
+        id: r.get(0)?,
+        file_count: u64::try_from(r.get::<_, i64>(12)?).unwrap_or(0),
+        record: SnapshotRecord {
+            name: r.get(1)?,
+            created_at: r.get(2)?,
+            source: r.get(3)?,
+            objects_dir: r.get(4)?,
+            single_file: r.get(5)?,
+            serialization: r.get(6)?,
+            root_digest: r.get(7)?,
+            bundle: r.get(8)?,
+            trust_kind: r.get(9)?,
+            trust_pem: r.get(10)?,
+            signature_name: r.get(11)?,
+            total_bytes: u64::try_from(r.get::<_, i64>(13)?).unwrap_or(0),
+            files: Vec::new(),
+        },
+    })
 }

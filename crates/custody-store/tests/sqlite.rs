@@ -330,7 +330,9 @@ fn scans_round_trip_and_replace_the_file_cache() {
     // A second scan replaces the cache and keeps the first scan.
     // A second scan replaces the cache and keeps the first scan.
     let extra = FileCacheRow { path: "b".into(), size: 1, mtime_ns: 1, inode: 1, result_json: "[]".into() };
-    let id2 = s.record_scan(&ScanRecord { root: "/r".into(), ..ScanRecord::default() }, std::slice::from_ref(&extra)).expect("record");
+    let id2 = s
+        .record_scan(&ScanRecord { root: "/r".into(), ..ScanRecord::default() }, std::slice::from_ref(&extra))
+        .expect("record");
     assert!(id2 > id1);
     assert_eq!(s.file_cache("/r").expect("cache"), vec![extra.clone()]);
     let ids = s.file_cache_index("/r").expect("index");

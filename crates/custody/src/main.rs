@@ -7,6 +7,7 @@ mod failure;
 mod fsutil;
 mod output;
 mod prompt;
+mod seal;
 mod workspace;
 
 use clap::Parser;

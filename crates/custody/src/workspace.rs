@@ -94,8 +94,20 @@ pub fn open_options() -> custody_store::OpenOptions {
     o
 }
 
-/// Opens the store named by `--db` or custody.toml; it must exist.
+/// Opens the store named by `--db` or custody.toml; it must exist. The actor for audit entries is
+/// `--actor` (else $CUSTODY_ACTOR, else $USER) acting as `--as`.
 pub fn open_store(g: &GlobalArgs, ws: &Workspace) -> Result<Box<dyn custody_store::Store>, Failure> {
     let location = store_location(g, &ws.config_path, &ws.config);
-    Ok(custody_store::open(&location, &open_options())?)
+    let mut store = custody_store::open(&location, &open_options())?;
+    store.set_actor(actor(g));
+    Ok(store)
+}
+
+pub fn actor(g: &GlobalArgs) -> custody_store::Actor {
+    let mut a = custody_store::Actor::default();
+    if let Some(n) = &g.actor {
+        a.name = n.clone();
+    }
+    a.role = g.acting_as;
+    a
 }

@@ -44,6 +44,11 @@ fn project(root: &Path) {
     );
     write(root, "app/main.py", format!("from openai import OpenAI\nclient = OpenAI(api_key=\"{OPENAI_KEY}\")\nsession = load('../models/registered.onnx')\n").as_bytes());
     write(root, "models/registered.onnx", &fixtures::onnx(&OnnxModel::example()));
+    write(
+        root,
+        "scripts/ask.sh",
+        b"#!/bin/sh\ncurl https://api.openai.com/v1/chat/completions -H \"Authorization: Bearer $OPENAI_API_KEY\"\n",
+    );
     let gguf = fixtures::gguf(&[("general.architecture", V::str("llama"))], &[("w", 0, &[4, 4])]);
     write(root, "models/stray.gguf", &gguf);
     let init = custody(root, &["init", "--quiet"]);
@@ -100,6 +105,8 @@ fn shadow_ai_registered_assets_and_masked_credentials() {
     let has = |s: &str, t: &str, k: &str| edges.iter().any(|e| e["source"] == s && e["target"] == t && e["kind"] == k);
     assert!(has("app/main.py", "models/registered.onnx", "loads"), "{edges:?}");
     assert!(has("app/main.py", "service:openai", "calls"), "{edges:?}");
+    // Shell scripts count: curl to an AI endpoint (a real miss found by the cdxgen comparison).
+    assert!(has("scripts/ask.sh", "service:openai", "calls"), "{edges:?}");
     // --fail-on turns findings into a policy failure.
     assert_eq!(custody(root, &["scan", "--quiet", "--fail-on", "high"]).status.code(), Some(1));
     assert_eq!(custody(root, &["scan", "--quiet", "--fail-on", "critical"]).status.code(), Some(0));

@@ -118,7 +118,13 @@ fn build(args: &InitArgs, mut systems: Vec<System>, interactive: bool) -> Result
     if systems.is_empty() && interactive {
         systems = ask_systems()?;
     }
-    let cfg = Config { organisation: Organisation { name, roles }, systems, store: StoreConfig::default() };
+    let cfg = Config {
+        organisation: Organisation { name, roles },
+        systems,
+        store: StoreConfig::default(),
+        evidence: Default::default(),
+        gate: Default::default(),
+    };
     // Whatever we write must read back: check it with the same parser `custody` uses later.
     Config::parse(&cfg.to_toml(), CONFIG_FILE)?;
     Ok(cfg)

@@ -2,18 +2,71 @@
 //! renders the result; none holds domain logic of its own.
 
 mod applicable;
+mod assess;
+mod attest;
+mod audit;
 mod catalog;
 mod graph;
 mod init;
+mod inspect;
+mod justify;
+mod records;
 mod register;
 mod rules;
 mod scan;
+mod threats;
 
 use crate::failure::CmdResult;
 use crate::output::Output;
 use custody_cli::{Cli, Command};
 
 pub fn run(cli: &Cli, out: &mut Output) -> CmdResult {
+    let result = dispatch(cli, out);
+    if result.is_ok() && changes_store(&cli.command) {
+        seal(cli, out);
+    }
+    result
+}
+
+/// Commands that can append to the audit log.
+fn changes_store(c: &Command) -> bool {
+    matches!(
+        c,
+        Command::Init(_)
+            | Command::Scan(_)
+            | Command::Register(_)
+            | Command::Data(_)
+            | Command::Approve(_)
+            | Command::Evidence(_)
+            | Command::Training(_)
+            | Command::Justify(_)
+            | Command::Threats(_)
+            | Command::Sign(_)
+            | Command::Verify(_)
+            | Command::Snapshot(_)
+            | Command::Restore(_)
+            | Command::Diff(_)
+    )
+}
+
+/// Signs a checkpoint over whatever the command appended. Best effort: a command that worked is
+/// not turned into a failure, but a missing signature is said.
+fn seal(cli: &Cli, out: &Output) {
+    let Ok(ws) = crate::workspace::load(&cli.global) else { return };
+    let location = crate::workspace::store_location(&cli.global, &ws.config_path, &ws.config);
+    let Ok(mut store) = custody_store::open(&location, &crate::workspace::open_options()) else { return };
+    let at = match crate::clock::now() {
+        Ok(t) => t,
+        Err(_) => return,
+    };
+    if let Err(crate::failure::Failure::Error { message, .. }) =
+        crate::seal::checkpoint(store.as_mut(), &location, &ws.config.organisation.name, &at)
+    {
+        out.warn(&format!("the audit log was not checkpointed: {message}"));
+    }
+}
+
+fn dispatch(cli: &Cli, out: &mut Output) -> CmdResult {
     match &cli.command {
         Command::Init(args) => init::run(&cli.global, args, out),
         Command::Catalog(args) => catalog::run(args, out),
@@ -22,6 +75,23 @@ pub fn run(cli: &Cli, out: &mut Output) -> CmdResult {
         Command::Graph(args) => graph::run(&cli.global, args, out),
         Command::Register(args) => register::run(&cli.global, args, out),
         Command::Rules(args) => rules::run(args, out),
+        Command::Keygen(args) => attest::keygen(args, out),
+        Command::Sign(args) => attest::sign(&cli.global, args, out),
+        Command::Verify(args) => attest::verify(&cli.global, args, out),
+        Command::Snapshot(args) => attest::snapshot(&cli.global, args, out),
+        Command::Restore(args) => attest::restore(&cli.global, args, out),
+        Command::Diff(args) => attest::diff(&cli.global, args, out),
+        Command::Inspect(args) => inspect::run(args, out),
+        Command::Audit(cmd) => audit::run(&cli.global, cmd, out),
+        Command::Data(cmd) => records::data(&cli.global, cmd, out),
+        Command::Approve(args) => records::approve(&cli.global, args, out),
+        Command::Evidence(cmd) => records::evidence(&cli.global, cmd, out),
+        Command::Training(cmd) => records::training(&cli.global, cmd, out),
+        Command::Justify(cmd) => justify::run(&cli.global, cmd, out),
+        Command::Threats(args) => threats::run(&cli.global, args, out),
+        Command::Assess(args) => assess::assess(&cli.global, args, out),
+        Command::Gate(args) => assess::gate(&cli.global, args, out),
+        Command::Report(args) => assess::report(&cli.global, args, out),
     }
 }
 

@@ -18,6 +18,13 @@ pub fn run(g: &GlobalArgs, args: &RegisterArgs, out: &mut Output) -> CmdResult {
         custody_core::config::register(&text, &path.display().to_string(), &args.system, &args.assets, &args.services)?;
     if added > 0 {
         atomic_write(&path, new.as_bytes()).map_err(|e| Failure::io("write", &path, &e))?;
+        // The registration is a state change: log it if there is a store.
+        if let Ok(ws) = workspace::load(g)
+            && let Ok(mut store) = workspace::open_store(g, &ws)
+        {
+            let payload = serde_json::json!({ "system": args.system, "assets": args.assets, "services": args.services, "added": added });
+            store.log_event("config.register", &payload, None, &crate::clock::now()?)?;
+        }
     }
     out.line(&format!(
         "{}: {} new entr{} for system `{}`",

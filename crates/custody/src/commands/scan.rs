@@ -154,7 +154,8 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
         return Ok(outcome(args, summary.by_severity.iter().map(|(s, _)| *s).max()));
     }
 
-    let cache: HashMap<String, CachedFile> = if args.rehash { HashMap::new() } else { load_cache(store.as_ref(), &root_key)? };
+    let cache: HashMap<String, CachedFile> =
+        if args.rehash { HashMap::new() } else { load_cache(store.as_ref(), &root_key)? };
     timing.lap("load cache");
     let result = custody_scan::scan_walked(&root, walked, &opts, &cache, &progress);
     done.store(true, Ordering::Relaxed);
@@ -224,9 +225,9 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
                 uses: &scan.uses,
                 findings: findings.iter().map(FindingOut).collect(),
                 edges: &scan.edges,
-                changes: changes.as_ref().map(|(id, d)| {
-                    json!({"since_scan": id, "new": d.new, "removed": d.removed, "modified": d.modified})
-                }),
+                changes: changes.as_ref().map(
+                    |(id, d)| json!({"since_scan": id, "new": d.new, "removed": d.removed, "modified": d.modified}),
+                ),
             };
             out.json_streamed(&report)?
         }
@@ -275,13 +276,20 @@ fn unchanged(store: &dyn Store, root: &str, walked: &Walked) -> Result<bool, Fai
 fn fingerprint(regs: &[Registration], walked: &Walked) -> String {
     let regs: Vec<(&str, &[String], &[String])> =
         regs.iter().map(|r| (r.system.as_str(), r.assets.as_slice(), r.services.as_slice())).collect();
-    let mut walk: Vec<String> = walked.findings.iter().map(|f| format!("{} {} {}", f.code, f.location, f.message)).collect();
+    let mut walk: Vec<String> =
+        walked.findings.iter().map(|f| format!("{} {} {}", f.code, f.location, f.message)).collect();
     walk.sort();
     let text = serde_json::to_string(&(custody_scan::CACHE_VERSION, regs, walk)).unwrap_or_default();
     custody_scan::sha256_hex(text.as_bytes())
 }
 
-fn summarise(scan: &ScanOutput, rec: &Reconciliation, services: &[Service], findings: &[Finding], fingerprint: String) -> Summary {
+fn summarise(
+    scan: &ScanOutput,
+    rec: &Reconciliation,
+    services: &[Service],
+    findings: &[Finding],
+    fingerprint: String,
+) -> Summary {
     let by_path: BTreeMap<&str, &Asset> = scan.assets.iter().map(|a| (a.path.as_str(), a)).collect();
     let mut shadow = Vec::new();
     for p in &rec.shadow_assets {
@@ -290,8 +298,12 @@ fn summarise(scan: &ScanOutput, rec: &Reconciliation, services: &[Service], find
         }
     }
     for s in &rec.shadow_services {
-        let files: Vec<&str> =
-            services.iter().filter(|x| &x.provider == s).flat_map(|x| x.files.iter().map(String::as_str)).take(3).collect();
+        let files: Vec<&str> = services
+            .iter()
+            .filter(|x| &x.provider == s)
+            .flat_map(|x| x.files.iter().map(String::as_str))
+            .take(3)
+            .collect();
         shadow.push(("service".into(), s.clone(), format!("used in {}", files.join(", "))));
     }
     for (sys, p) in &rec.missing {
@@ -315,7 +327,9 @@ fn summarise(scan: &ScanOutput, rec: &Reconciliation, services: &[Service], find
         .iter()
         .map(|s| {
             let mut bits = Vec::new();
-            for (label, set) in [("hosts", &s.hosts), ("packages", &s.packages), ("env", &s.env_vars), ("models", &s.models)] {
+            for (label, set) in
+                [("hosts", &s.hosts), ("packages", &s.packages), ("env", &s.env_vars), ("models", &s.models)]
+            {
                 if !set.is_empty() {
                     bits.push(format!("{label} {}", set.iter().take(4).cloned().collect::<Vec<_>>().join(", ")));
                 }
@@ -530,7 +544,12 @@ fn table(
     if let Some((id, d)) = changes {
         out.line("")?;
         out.line(&out.paint(
-            &format!("Since scan #{id}: {} new, {} removed, {} modified", d.new.len(), d.removed.len(), d.modified.len()),
+            &format!(
+                "Since scan #{id}: {} new, {} removed, {} modified",
+                d.new.len(),
+                d.removed.len(),
+                d.modified.len()
+            ),
             Style::Bold,
         ))?;
         for (sign, list) in [("+", &d.new), ("-", &d.removed), ("~", &d.modified)] {

@@ -1,0 +1,370 @@
+//! Analysis state shared by the format modules, and the dispatch by content.
+
+use crate::pickle::{self, PickleReport, Scanner};
+use crate::{Analysis, codes};
+use custody_core::{Finding, Location, Severity};
+use custody_formats::Format;
+
+/// Findings kept per file; one more says the rest were dropped.
+pub const MAX_FINDINGS: usize = 2000;
+
+pub(crate) struct Ctx<'p> {
+    pub path: &'p str,
+    pub findings: Vec<Finding>,
+    pub inspected: bool,
+    pub pickle: Option<PickleReport>,
+    pub ops_left: u64,
+    pub inflate_left: u64,
+    dropped: u64,
+}
+
+/// `parent!name` for nested members.
+pub(crate) fn join(parent: Option<&str>, name: &str) -> String {
+    match parent {
+        Some(p) => format!("{p}!{name}"),
+        None => name.to_string(),
+    }
+}
+
+impl<'p> Ctx<'p> {
+    pub fn new(path: &'p str) -> Ctx<'p> {
+        Ctx {
+            path,
+            findings: Vec::new(),
+            inspected: true,
+            pickle: None,
+            ops_left: crate::MAX_OPCODES,
+            inflate_left: crate::MAX_INFLATE_TOTAL,
+            dropped: 0,
+        }
+    }
+
+    pub fn loc(&self, member: Option<&str>, offset: Option<u64>) -> Location {
+        Location { path: self.path.to_string(), member: member.map(str::to_string), offset, ..Location::default() }
+    }
+
+    pub fn push(&mut self, f: Finding) {
+        if self.findings.iter().any(|x| x.code == f.code && x.location == f.location && x.message == f.message) {
+            return;
+        }
+        if self.findings.len() >= MAX_FINDINGS {
+            self.dropped += 1;
+            return;
+        }
+        self.findings.push(f);
+    }
+
+    /// A finding with the rule's default severity (or `sev`).
+    pub fn add(
+        &mut self,
+        code: &str,
+        sev: Option<Severity>,
+        member: Option<&str>,
+        offset: Option<u64>,
+        message: impl Into<String>,
+        evidence: impl Into<String>,
+    ) {
+        let mut f = Finding::new(code, message, self.loc(member, offset)).with_evidence(evidence);
+        if let Some(s) = sev {
+            f = f.with_severity(s);
+        }
+        self.push(f);
+    }
+
+    /// Something could not be looked at: a `CUS-ZIP-001` finding, and the file is not "inspected".
+    pub fn uninspectable(&mut self, member: Option<&str>, message: impl Into<String>, evidence: impl Into<String>) {
+        self.inspected = false;
+        self.add(codes::ZIP_UNINSPECTABLE, None, member, None, message, evidence);
+    }
+
+    /// Analyse the pickle streams in `b` (at `base` in the file or member).
+    pub fn pickles(&mut self, b: &[u8], base: u64, member: Option<&str>, whole: bool, max_streams: usize) {
+        let mut s = Scanner::new(b, self.ops_left, whole);
+        s.scan_all(max_streams);
+        self.ops_left = s.ops_left;
+        if !s.complete {
+            self.inspected = false;
+        }
+        for h in std::mem::take(&mut s.hits) {
+            let mut f =
+                Finding::new(h.code, h.message, self.loc(member, Some(base + h.at as u64))).with_evidence(h.evidence);
+            if let Some(sev) = h.severity {
+                f = f.with_severity(sev);
+            }
+            self.push(f);
+        }
+        let report = self.pickle.get_or_insert_with(PickleReport::default);
+        report.streams_omitted += s.streams_omitted;
+        for mut st in s.streams {
+            if report.streams.len() >= 256 {
+                report.streams_omitted += 1;
+                continue;
+            }
+            st.member = member.map(str::to_string);
+            st.offset += base;
+            if let Some(n) = st.nested_in.as_mut() {
+                *n += base;
+            }
+            for i in st.imports.iter_mut() {
+                i.offset += base;
+            }
+            for c in st.calls.iter_mut() {
+                c.offset += base;
+            }
+            report.streams.push(st);
+        }
+    }
+
+    pub fn finish(mut self, format: Option<Format>) -> Analysis {
+        if self.dropped > 0 {
+            let f = Finding::new(
+                codes::PKL_LIMIT,
+                format!("{} more findings were dropped (limit {MAX_FINDINGS})", self.dropped),
+                self.loc(None, None),
+            );
+            self.findings.push(f);
+        }
+        Analysis { format, findings: self.findings, inspected: self.inspected, pickle: self.pickle }
+    }
+
+    /// Inflate raw deflate (`zlib = false`) or zlib data within the budgets: (bytes, complete).
+    pub fn inflate(&mut self, raw: &[u8], zlib: bool) -> Result<(Vec<u8>, bool), String> {
+        use miniz_oxide::inflate::{TINFLStatus, decompress_to_vec_with_limit, decompress_to_vec_zlib_with_limit};
+        let max = crate::MAX_INFLATE_MEMBER.min(usize::try_from(self.inflate_left).unwrap_or(usize::MAX));
+        if max == 0 {
+            return Err("the per-file inflation budget is used up".into());
+        }
+        let r = if zlib { decompress_to_vec_zlib_with_limit(raw, max) } else { decompress_to_vec_with_limit(raw, max) };
+        let (v, done) = match r {
+            Ok(v) => (v, true),
+            Err(e) if e.status == TINFLStatus::HasMoreOutput => (e.output, false),
+            Err(e) if !e.output.is_empty() && e.status == TINFLStatus::FailedCannotMakeProgress => (e.output, false),
+            Err(e) => return Err(format!("corrupt compressed data ({:?})", e.status)),
+        };
+        self.inflate_left = self.inflate_left.saturating_sub(v.len() as u64);
+        Ok((v, done))
+    }
+}
+
+fn ext_of(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((_, e)) => e.to_ascii_lowercase(),
+        None => String::new(),
+    }
+}
+
+/// HDF5's signature at 0, 512, 1024, 2048, …
+fn hdf5_at(b: &[u8]) -> bool {
+    let mut at = 0usize;
+    loop {
+        match b.get(at..) {
+            Some(s) if s.starts_with(b"\x89HDF\r\n\x1a\n") => return true,
+            Some(_) => {}
+            None => return false,
+        }
+        at = if at == 0 { 512 } else { at.saturating_mul(2) };
+        if at >= b.len() {
+            return false;
+        }
+    }
+}
+
+/// Compressed or archive formats custody does not open.
+fn other_archive(b: &[u8], ext: &str) -> Option<&'static str> {
+    if b.len() >= 4 && b.starts_with(b"BZh") && (b'1'..=b'9').contains(&b[3]) {
+        return Some("bzip2");
+    }
+    if b.starts_with(b"\xFD7zXZ\x00") {
+        return Some("xz");
+    }
+    if b.starts_with(b"\x04\x22\x4D\x18") {
+        return Some("lz4");
+    }
+    if b.starts_with(b"\x28\xB5\x2F\xFD") {
+        return Some("zstd");
+    }
+    if b.starts_with(b"Rar!\x1A\x07") {
+        return Some("rar");
+    }
+    if b.get(257..262) == Some(b"ustar") {
+        return Some("tar");
+    }
+    if b.starts_with(b"\x5D\x00\x00") && matches!(ext, "joblib" | "pkl" | "lzma" | "z") {
+        return Some("lzma");
+    }
+    None
+}
+
+fn zlib_header(b: &[u8]) -> bool {
+    b.len() >= 2 && b[0] & 0x0F == 8 && b[0] >> 4 <= 7 && (u16::from(b[0]) * 256 + u16::from(b[1])) % 31 == 0
+}
+
+/// The deflate data of a gzip member (after its header).
+fn gzip_body(b: &[u8]) -> Option<&[u8]> {
+    let flags = *b.get(3)?;
+    let mut p = 10usize;
+    if flags & 0x04 != 0 {
+        let n = usize::from(u16::from_le_bytes([*b.get(p)?, *b.get(p + 1)?]));
+        p += 2 + n;
+    }
+    for bit in [0x08u8, 0x10] {
+        if flags & bit != 0 {
+            let rest = b.get(p..)?;
+            p += memchr::memchr(0, rest)? + 1;
+        }
+    }
+    if flags & 0x02 != 0 {
+        p += 2;
+    }
+    b.get(p..)
+}
+
+const PICKLE_EXTS: &[&str] = &["pkl", "pickle", "joblib", "dill", "pt", "pth", "bin", "ckpt", "dat", "data", "p"];
+
+const TEMPLATE_FILES: &[&str] = &["tokenizer_config.json", "chat_template.json"];
+
+/// What `b` is: content first; the extension only for formats without a signature.
+pub(crate) fn detect(b: &[u8], ext: &str) -> Option<Format> {
+    let head = &b[..b.len().min(64 << 10)];
+    let mut fmt = custody_formats::sniff(head).or_else(|| hdf5_at(b).then_some(Format::Hdf5)).or_else(|| {
+        // A pickle that breaks early (nullifAI) or carries joblib array data inline does not
+        // sniff as a whole stream: a PROTO header, or a pickle extension and a first opcode
+        // that can start a protocol 0/1 stream, is enough to analyse it.
+        let proto = head.len() >= 3 && head[0] == 0x80 && (2..=5).contains(&head[1]);
+        let ext_hint = PICKLE_EXTS.contains(&ext) && head.first().is_some_and(|c| b"(cil]}".contains(c));
+        (proto || ext_hint).then_some(Format::Pickle)
+    });
+    // Formats without a signature: the extension decides (a SavedModel can look like ONNX).
+    match (ext, fmt) {
+        ("pb", None | Some(Format::Onnx)) if !head.is_empty() => fmt = Some(Format::TfSavedModelPb),
+        ("onnx", None) => fmt = Some(Format::Onnx),
+        ("safetensors", None) if head.len() >= 8 => fmt = Some(Format::Safetensors),
+        _ => {}
+    }
+    fmt
+}
+
+/// Analyse `b` by what it is. Returns the format.
+pub(crate) fn dispatch(
+    ctx: &mut Ctx,
+    b: &[u8],
+    file_len: u64,
+    member: Option<&str>,
+    depth: u32,
+    name: &str,
+) -> Option<Format> {
+    let whole = b.len() as u64 >= file_len;
+    let ext = ext_of(name);
+    let fmt = detect(b, &ext);
+    match fmt {
+        Some(Format::Pickle) => {
+            crate::zipsec::pickle_polyglot(ctx, b, member, depth);
+            ctx.pickles(b, 0, member, whole, pickle::MAX_STREAMS);
+        }
+        Some(Format::TorchLegacy) => ctx.pickles(b, 0, member, whole, 5),
+        Some(
+            f @ (Format::PytorchZip
+            | Format::TorchScript
+            | Format::Npz
+            | Format::KerasV3
+            | Format::Zip
+            | Format::Llamafile),
+        ) => crate::zipsec::analyze(ctx, b, file_len, member, depth, f),
+        Some(Format::Npy) => crate::npy::analyze(ctx, b, whole, member),
+        Some(Format::Hdf5) => crate::keras::h5(ctx, b, member),
+        Some(Format::TfSavedModelPb) => crate::tf::analyze(ctx, b, member),
+        Some(Format::Onnx) => crate::onnx::analyze(ctx, b, file_len, member),
+        Some(Format::Gguf) => crate::gguf::analyze(ctx, b, file_len, member),
+        Some(Format::Safetensors) => crate::safetensors::analyze(ctx, b, file_len, member, depth),
+        Some(Format::SevenZip) => ctx.uninspectable(
+            member,
+            "7z archive: custody cannot look inside, so it is not known to be safe",
+            "7z-wrapped PyTorch archives were used to slip pickles past scanners (nullifAI)",
+        ),
+        Some(Format::Gzip) => return compressed(ctx, b, member, depth, name, false).or(fmt),
+        Some(_) => {}
+        None => {
+            if zlib_header(b) {
+                return compressed(ctx, b, member, depth, name, true);
+            }
+            if let Some(kind) = other_archive(b, &ext) {
+                ctx.uninspectable(
+                    member,
+                    format!("{kind}-compressed or archived content: custody cannot look inside, so it is not known to be safe"),
+                    "joblib, tar and other compressors wrap pickles that loaders decompress and run",
+                );
+            } else if TEMPLATE_FILES.iter().any(|t| name.ends_with(t))
+                || matches!(ext.as_str(), "jinja" | "jinja2" | "j2")
+            {
+                crate::jinja::standalone(ctx, b, member, name);
+            }
+        }
+    }
+    fmt
+}
+
+/// gzip or zlib content: inflate (bounded) and analyse what is inside.
+fn compressed(ctx: &mut Ctx, b: &[u8], member: Option<&str>, depth: u32, name: &str, zlib: bool) -> Option<Format> {
+    let kind = if zlib { "zlib" } else { "gzip" };
+    let body = if zlib { Some(b) } else { gzip_body(b) };
+    let inner_member = join(member, &format!("({kind} content)"));
+    if depth >= crate::MAX_ARCHIVE_DEPTH {
+        ctx.uninspectable(member, format!("{kind} data nested too deep to open"), "archive nesting limit");
+        return None;
+    }
+    let Some(body) = body else {
+        ctx.uninspectable(member, format!("{kind} header is truncated"), "nothing to inflate");
+        return None;
+    };
+    match ctx.inflate(body, zlib) {
+        Ok((data, done)) => {
+            let inner_name = name.strip_suffix(".gz").unwrap_or(name);
+            let len = if done { data.len() as u64 } else { data.len() as u64 + 1 };
+            let inner = detect(&data, &ext_of(inner_name));
+            match inner {
+                Some(Format::Pickle | Format::TorchLegacy) | Some(Format::Npy) => {}
+                Some(f) if f.is_model() => {}
+                _ if zlib => return None,
+                _ => {
+                    ctx.uninspectable(
+                        member,
+                        "gzip-compressed content that is not a model format custody opens (a tar archive?)",
+                        "custody inflated it but cannot look inside what came out",
+                    );
+                    return None;
+                }
+            }
+            if !done {
+                ctx.uninspectable(
+                    Some(&inner_member),
+                    format!("{kind} content is larger than {} bytes; only the start was analysed", data.len()),
+                    "inflation limit",
+                );
+            }
+            let f = dispatch(ctx, &data, len, Some(&inner_member), depth + 1, inner_name);
+            f.or(inner)
+        }
+        Err(e) => {
+            if zlib {
+                return None;
+            }
+            ctx.uninspectable(
+                member,
+                format!("gzip data could not be inflated: {e}"),
+                "corrupt or truncated compressed data",
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn helpers() {
+        assert!(super::zlib_header(&[0x78, 0x9c]));
+        assert!(!super::zlib_header(b"PK"));
+        assert_eq!(super::join(Some("a.zip"), "b"), "a.zip!b");
+        assert_eq!(super::ext_of("x/y.JOBLIB"), "joblib");
+    }
+}

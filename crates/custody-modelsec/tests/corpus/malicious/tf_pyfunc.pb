@@ -1,0 +1,8 @@
+H
+"serve=
+
+node_0Placeholder
+
+node_1PyFunc
+
+node_2Identity
