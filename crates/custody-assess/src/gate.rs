@@ -108,6 +108,12 @@ pub fn gate(a: &Assessment, input: &AssessInput, policy: &GatePolicy) -> GateRes
             close: Some("custody audit verify".into()),
         });
     }
+    // In the order a reader needs them: the audit log, findings (worst first), then shall-gaps.
+    reasons.sort_by_key(|r| match r.kind.as_str() {
+        "audit" => 0,
+        "finding" => 1,
+        _ => 2,
+    });
     GateResult {
         schema: "custody.gate/v1",
         pass: reasons.is_empty(),

@@ -369,7 +369,7 @@ fn training_programme(ctx: &Ctx<'_>) -> Auto {
             Status::Partial,
             format!(
                 "the newest training completion ({}) is older than {} days: the programme has not been revisited",
-                &newest[..10.min(newest.len())],
+                newest.get(..10).unwrap_or(&newest),
                 ctx.policy.max_evidence_age_days
             ),
         )

@@ -200,6 +200,23 @@ impl Format {
 
     /// Whether files of this format are (or commonly hold) models. Pickle, NumPy and HDF5 are
     /// both model and dataset formats.
+    /// Formats whose directory or footer is at the end of the file (zip family, Parquet, Arrow
+    /// files, HDF5 superblocks may be anywhere): a prefix of such a file says nothing reliable.
+    pub fn directory_at_end(self) -> bool {
+        matches!(
+            self,
+            Format::PytorchZip
+                | Format::TorchScript
+                | Format::Npz
+                | Format::KerasV3
+                | Format::Zip
+                | Format::Llamafile
+                | Format::Parquet
+                | Format::ArrowIpc
+                | Format::Hdf5
+        )
+    }
+
     pub fn is_model(self) -> bool {
         matches!(
             self,

@@ -30,26 +30,13 @@ const MODEL_SIDE_FILES: &[&str] = &[
     "state.json",
 ];
 
-/// Formats whose directory or footer is at the end of the file: a prefix says nothing.
-const TAIL_FORMATS: &[Format] = &[
-    Format::PytorchZip,
-    Format::TorchScript,
-    Format::Npz,
-    Format::KerasV3,
-    Format::Zip,
-    Format::Llamafile,
-    Format::Parquet,
-    Format::ArrowIpc,
-    Format::Hdf5,
-];
-
 /// Tail formats up to this size are read whole for inspection; larger ones are reported as not
 /// fully inspected.
 const TAIL_LIMIT: u64 = 96 << 20;
 
 /// How much of a large file to read for its metadata: the safetensors header exactly, GGUF
 /// metadata (vocabularies run to megabytes), protobuf and pickle formats up to the inspection
-/// limit. Tail formats get nothing (see [`TAIL_FORMATS`]).
+/// limit. Formats with their directory at the end are read whole up to [`TAIL_LIMIT`].
 fn inspect_window(format: Format, head: &[u8], size: u64) -> u64 {
     let w = match format {
         Format::Safetensors => head
@@ -59,8 +46,8 @@ fn inspect_window(format: Format, head: &[u8], size: u64) -> u64 {
             .min(100_000_008),
         Format::Gguf => 32 << 20,
         // Read whole when small enough: the directory is at the end.
-        f if TAIL_FORMATS.contains(&f) && size <= TAIL_LIMIT => size,
-        f if TAIL_FORMATS.contains(&f) => 0,
+        f if f.directory_at_end() && size <= TAIL_LIMIT => size,
+        f if f.directory_at_end() => 0,
         _ => INSPECT_LIMIT,
     };
     w.min(size)
@@ -159,7 +146,7 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
         if format == "ollama-modelfile" {
             let t = String::from_utf8_lossy(data);
             meta = serde_json::to_value(custody_formats::ollama::parse_modelfile(&t)).unwrap_or_default();
-        } else if let Some(pf) = parse_as.filter(|p| !(truncated && TAIL_FORMATS.contains(p))) {
+        } else if let Some(pf) = parse_as.filter(|p| !(truncated && p.directory_at_end())) {
             let ins: Inspection = if truncated {
                 custody_formats::inspect_prefix_as(data, pf, f.size)
             } else {

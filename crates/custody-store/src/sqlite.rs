@@ -844,50 +844,7 @@ impl Store for SqliteStore {
             path: self.path.clone(),
             detail: format!("the uses of scan {id} do not decode"),
         })?;
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT l.path, l.sha256, a.kind, a.format, a.size, a.meta_json FROM asset_location l JOIN asset a USING (sha256)
-                 WHERE l.scan_id = ?1 ORDER BY l.path",
-            )
-            .map_err(m)?;
-        let assets = st
-            .query_map(params![data_id], |r| {
-                Ok(AssetRow {
-                    path: r.get(0)?,
-                    sha256: r.get(1)?,
-                    kind: r.get(2)?,
-                    format: r.get(3)?,
-                    size: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
-                    meta_json: r.get(5)?,
-                })
-            })
-            .map_err(m)?
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(m)?;
-        let mut st = self
-            .conn
-            .prepare("SELECT code, severity, message, path, member, offset, line, col, evidence FROM scan_finding WHERE scan_id = ?1 ORDER BY seq")
-            .map_err(m)?;
-        let findings = st
-            .query_map(params![data_id], |r| {
-                Ok(Finding {
-                    code: r.get(0)?,
-                    severity: Severity::parse(&r.get::<_, String>(1)?).unwrap_or(Severity::High),
-                    message: r.get(2)?,
-                    location: Location {
-                        path: r.get(3)?,
-                        member: r.get(4)?,
-                        offset: r.get::<_, Option<i64>>(5)?.and_then(|o| u64::try_from(o).ok()),
-                        line: r.get(6)?,
-                        column: r.get(7)?,
-                    },
-                    evidence: r.get(8)?,
-                })
-            })
-            .map_err(m)?
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(m)?;
+        let (assets, findings) = self.scan_rows(data_id)?;
         let mut st = self
             .conn
             .prepare("SELECT source, target, kind FROM scan_edge WHERE scan_id = ?1 ORDER BY source, target, kind")

@@ -19,18 +19,6 @@ use std::io::Read;
 /// Files up to this size are read whole; larger ones only this far.
 pub const WHOLE_LIMIT: u64 = 256 << 20;
 
-/// Formats whose directory or footer is at the end: a prefix does not parse.
-const TAIL: &[Format] = &[
-    Format::PytorchZip,
-    Format::TorchScript,
-    Format::Npz,
-    Format::KerasV3,
-    Format::Zip,
-    Format::Llamafile,
-    Format::Parquet,
-    Format::ArrowIpc,
-];
-
 pub fn run(args: &InspectArgs, out: &mut Output) -> CmdResult {
     let path = &args.file;
     let meta = std::fs::metadata(path).map_err(|e| Failure::io("read", path, &e))?;
@@ -51,7 +39,7 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> CmdResult {
     // Structural problems and metadata from the format parsers. Pickles are custody-modelsec's
     // (custody-formats only identifies them, and rejects joblib's inline array data).
     let ins =
-        a.format.filter(|f| whole || !TAIL.contains(f)).map(|f| custody_formats::inspect_prefix_as(&bytes, f, len));
+        a.format.filter(|f| whole || !f.directory_at_end()).map(|f| custody_formats::inspect_prefix_as(&bytes, f, len));
     let pickle = matches!(a.format, Some(Format::Pickle | Format::TorchLegacy));
     let mut findings: Vec<Finding> = ins
         .iter()
