@@ -230,5 +230,24 @@ pub fn sample() -> AssessInput {
             config_entries: vec![0, 1, 2],
         },
         disclosure: vec![FileFact { path: "SECURITY.md".into(), sha256: sha('5') }],
+        components: vec![ComponentFact {
+            component: "hub:acme/base".into(),
+            reasons: vec!["revision not pinned".into()],
+            record: Some(21),
+        }],
+        threats: vec![
+            ThreatFact {
+                system: "fraud-scoring".into(),
+                threat: "evasion".into(),
+                state: "treated".into(),
+                record: Some(22),
+            },
+            ThreatFact {
+                system: "support-assistant".into(),
+                threat: "prompt-injection".into(),
+                state: "treated".into(),
+                record: Some(23),
+            },
+        ],
     }
 }

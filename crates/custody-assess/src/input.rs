@@ -22,6 +22,31 @@ pub struct AssessInput {
     pub audit: AuditFacts,
     /// Vulnerability disclosure policies found in the scanned tree (SECURITY.md, security.txt).
     pub disclosure: Vec<FileFact>,
+    /// Poorly documented third-party components and whether each carries a justification.
+    #[serde(default)]
+    pub components: Vec<ComponentFact>,
+    /// Threats derived per system (`custody threats`) and their treatment state.
+    #[serde(default)]
+    pub threats: Vec<ThreatFact>,
+}
+
+/// A component that needs a written justification (5.2.3-2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentFact {
+    pub component: String,
+    pub reasons: Vec<String>,
+    /// The justification record, when there is one.
+    pub record: Option<i64>,
+}
+
+/// A threat that applies to a system, and its treatment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreatFact {
+    pub system: String,
+    pub threat: String,
+    /// `treated`, `stale` (the system changed since the treatment was recorded) or `untreated`.
+    pub state: String,
+    pub record: Option<i64>,
 }
 
 /// How old evidence may be before it no longer counts as current.

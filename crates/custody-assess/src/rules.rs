@@ -132,6 +132,27 @@ pub const RULES: &[Rule] = &[
         eval: approvals,
     },
     Rule {
+        provision: "5.1.3-1",
+        capabilities: &[C::ThreatModel],
+        uses_scan: true,
+        checks: "every threat custody derives for each system has a recorded, current treatment",
+        eval: threat_model,
+    },
+    Rule {
+        provision: "5.1.3-1.1",
+        capabilities: &[C::ThreatModel],
+        uses_scan: true,
+        checks: "no threat treatment is stale (recorded before the system's configuration, models or data changed)",
+        eval: threat_model_current,
+    },
+    Rule {
+        provision: "5.1.3-1.3",
+        capabilities: &[C::ThreatModel],
+        uses_scan: true,
+        checks: "controls (a treatment with residual risk) are recorded for every derived threat",
+        eval: threat_model,
+    },
+    Rule {
         provision: "5.2.1-1",
         capabilities: &[C::Inventory],
         uses_scan: true,
@@ -165,6 +186,27 @@ pub const RULES: &[Rule] = &[
         uses_scan: true,
         checks: "no critical or high model-file finding; hub downloads pinned",
         eval: supply_chain,
+    },
+    Rule {
+        provision: "5.2.3-2",
+        capabilities: &[C::Justification, C::Inventory],
+        uses_scan: true,
+        checks: "every poorly documented third-party component in the inventory carries a written justification",
+        eval: justified,
+    },
+    Rule {
+        provision: "5.2.3-2.1",
+        capabilities: &[C::Justification],
+        uses_scan: true,
+        checks: "each of those justifications records compensating controls and a risk assessment",
+        eval: justified,
+    },
+    Rule {
+        provision: "5.2.3-2.2",
+        capabilities: &[C::Justification],
+        uses_scan: true,
+        checks: "the end-user notice can be rendered from complete justifications (publishing it is attested)",
+        eval: justification_notice,
     },
     Rule {
         provision: "5.2.3-3",
@@ -1318,4 +1360,123 @@ fn provenance(ctx: &Ctx<'_>) -> Auto {
 
 fn provenance_minimum(ctx: &Ctx<'_>) -> Auto {
     provenance_rule(ctx, true)
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5.1.3-*: threat model; 5.2.3-2*: justifications
+// ---------------------------------------------------------------------------------------------
+
+const THREATS_CLOSE: &str =
+    "custody threats; then custody threats record THREAT --system S --owner O --treatment T --residual low|medium|high";
+
+fn threat_items(ctx: &Ctx<'_>, pick: impl Fn(&str) -> bool) -> Vec<EvidenceItem> {
+    ctx.input
+        .threats
+        .iter()
+        .filter(|t| pick(&t.state))
+        .map(|t| {
+            let detail = match t.record {
+                Some(id) => format!("{} (record {id})", t.state),
+                None => t.state.clone(),
+            };
+            let e = EvidenceItem::new("record", format!("threat {}/{}", t.system, t.threat), detail);
+            if t.state == "treated" { e } else { e.against() }
+        })
+        .collect()
+}
+
+fn threat_model(ctx: &Ctx<'_>) -> Auto {
+    let t = &ctx.input.threats;
+    if t.is_empty() {
+        return Auto::new(Status::Gap, "no threats derived yet: declare systems, register their assets and scan")
+            .close(THREATS_CLOSE);
+    }
+    let open: Vec<String> =
+        t.iter().filter(|x| x.state != "treated").map(|x| format!("{}/{}", x.system, x.threat)).collect();
+    let treated = t.len() - open.len();
+    let ev = threat_items(ctx, |_| true);
+    if open.is_empty() {
+        Auto::new(Status::Met, format!("all {} derived threats have a current treatment", t.len())).with(ev)
+    } else if treated > 0 {
+        // An open derived threat counts against the provision: a threat-model document cannot
+        // lift it.
+        Auto::new(Status::Partial, format!("{treated} of {} threats treated; open: {}", t.len(), list(&open, 5)))
+            .with(ev)
+            .close(THREATS_CLOSE)
+            .hard()
+    } else {
+        Auto::new(Status::Gap, format!("none of {} derived threats has a recorded treatment", t.len()))
+            .with(ev)
+            .close(THREATS_CLOSE)
+            .hard()
+    }
+}
+
+fn threat_model_current(ctx: &Ctx<'_>) -> Auto {
+    let t = &ctx.input.threats;
+    let recorded: Vec<_> = t.iter().filter(|x| x.record.is_some()).collect();
+    if recorded.is_empty() {
+        return Auto::new(Status::Gap, "no threat treatment recorded, so none can be kept current")
+            .close(THREATS_CLOSE);
+    }
+    let stale: Vec<String> =
+        t.iter().filter(|x| x.state == "stale").map(|x| format!("{}/{}", x.system, x.threat)).collect();
+    let ev = threat_items(ctx, |s| s != "untreated");
+    if stale.is_empty() {
+        Auto::new(
+            Status::Met,
+            format!("{} treatments recorded after the latest change to their systems", recorded.len()),
+        )
+        .with(ev)
+    } else {
+        Auto::new(Status::Partial, format!("stale after a change to the system: {}", list(&stale, 5)))
+            .with(ev)
+            .close("review them and record the treatment again: custody threats record …")
+            .hard()
+    }
+}
+
+fn justified(ctx: &Ctx<'_>) -> Auto {
+    if ctx.input.scan.is_none() {
+        return Auto::new(Status::Gap, "no scan: custody cannot tell which components are poorly documented")
+            .close(NO_SCAN);
+    }
+    let c = &ctx.input.components;
+    let open: Vec<String> = c.iter().filter(|x| x.record.is_none()).map(|x| x.component.clone()).collect();
+    let ev: Vec<EvidenceItem> = c
+        .iter()
+        .map(|x| match x.record {
+            Some(id) => EvidenceItem::new(
+                "record",
+                format!("justification {}", x.component),
+                format!("record {id}; {}", x.reasons.join("; ")),
+            ),
+            None => {
+                EvidenceItem::new("asset", x.component.clone(), format!("no justification: {}", x.reasons.join("; ")))
+                    .against()
+            }
+        })
+        .collect();
+    if c.is_empty() {
+        Auto::new(Status::Met, "no poorly documented third-party component in the inventory")
+    } else if open.is_empty() {
+        Auto::new(Status::Met, format!("all {} poorly documented components carry a justification", c.len())).with(ev)
+    } else {
+        Auto::new(Status::Gap, format!("without a justification: {}", list(&open, 5)))
+            .with(ev)
+            .close("custody justify list; custody justify add COMPONENT --why … --controls … --risk …")
+    }
+}
+
+fn justification_notice(ctx: &Ctx<'_>) -> Auto {
+    let a = justified(ctx);
+    if a.status == Status::Met && !ctx.input.components.is_empty() {
+        return Auto::new(
+            Status::Partial,
+            "the notice can be rendered (custody justify notice); record where it is published",
+        )
+        .with(a.evidence)
+        .close("custody justify notice > notice.md, publish it, then: custody evidence add 5.2.3-2.2 --url …");
+    }
+    a
 }

@@ -36,7 +36,7 @@ fn catalogue_automation_matches_the_rules() {
     let ruled: BTreeSet<&str> = RULES.iter().map(|r| r.provision).collect();
     assert_eq!(automated, ruled);
     assert_eq!(c.automated_count(), RULES.len());
-    assert_eq!(RULES.len(), 16);
+    assert_eq!(RULES.len(), 22);
     for r in RULES {
         let p = c.provision(r.provision).expect("rule for a real provision");
         assert_eq!(p.automation, r.capabilities, "{}", r.provision);
@@ -380,18 +380,23 @@ fn provenance_rules() {
 
 #[test]
 fn attested_evidence() {
-    let i = sample();
+    // 5.1.3-4 has no automatic rule: only attested evidence decides it.
+    let attest = |mut i: AssessInput| {
+        i.evidence[0].record.provision = "5.1.3-4".into();
+        i
+    };
+    let i = attest(sample());
     let a = run(&i);
-    let p = a.provision("5.1.3-1").expect("applies");
+    let p = a.provision("5.1.3-4").expect("applies");
     assert_eq!((p.status, p.basis), (Status::Met, Basis::Attested));
     assert_eq!(p.evidence[0].audit_seq, Some(6));
-    let mut stale = sample();
+    let mut stale = attest(sample());
     stale.evidence[0].at = "2025-01-01T00:00:00Z".into();
-    assert_eq!(status(&stale, "5.1.3-1"), Status::Partial);
-    let mut na = sample();
+    assert_eq!(status(&stale, "5.1.3-4"), Status::Partial);
+    let mut na = attest(sample());
     na.evidence[0].record.note = "Not-applicable: we host no models of our own".into();
     let a = run(&na);
-    let p = a.provision("5.1.3-1").expect("applies");
+    let p = a.provision("5.1.3-4").expect("applies");
     assert_eq!(p.status, Status::NotApplicable);
     assert!(p.rationale.contains("we host no models"), "{}", p.rationale);
     assert_eq!(status(&i, "5.2.2-5"), Status::Gap, "nothing recorded");
@@ -412,7 +417,7 @@ fn views_per_role_principle_and_system() {
     assert_eq!(a.systems.len(), 2);
     let fraud = &a.systems[0];
     assert!(fraud.own.iter().any(|(id, _)| id == "5.2.4-1.2"));
-    assert_eq!(a.automated_provisions, 16);
+    assert_eq!(a.automated_provisions, 22);
 }
 
 #[test]
@@ -445,4 +450,40 @@ fn gate_decisions() {
     let ignore_all: Vec<String> = a.provisions.iter().map(|p| p.id.clone()).collect();
     let g = gate(&a, &i, &GatePolicy { fail_on: None, ignore: ignore_all, ..GatePolicy::default() });
     assert!(g.pass);
+}
+
+#[test]
+fn threat_model_rules() {
+    let mut i = sample();
+    assert_eq!(status(&i, "5.1.3-1"), Status::Met);
+    assert_eq!(status(&i, "5.1.3-1.1"), Status::Met);
+    assert_eq!(status(&i, "5.1.3-1.3"), Status::Met);
+    i.threats[0].state = "stale".into();
+    assert_eq!(status(&i, "5.1.3-1"), Status::Partial);
+    assert_eq!(status(&i, "5.1.3-1.1"), Status::Partial);
+    for t in &mut i.threats {
+        t.state = "untreated".into();
+        t.record = None;
+    }
+    assert_eq!(status(&i, "5.1.3-1"), Status::Gap);
+    assert_eq!(status(&i, "5.1.3-1.1"), Status::Gap);
+    i.threats.clear();
+    i.evidence.retain(|e| e.record.provision != "5.1.3-1");
+    assert_eq!(status(&i, "5.1.3-1"), Status::Gap);
+}
+
+#[test]
+fn justification_rules() {
+    let mut i = sample();
+    assert_eq!(status(&i, "5.2.3-2"), Status::Met);
+    assert_eq!(status(&i, "5.2.3-2.1"), Status::Met);
+    // Complete justifications: the notice can be rendered, publishing it is still to attest.
+    assert_eq!(status(&i, "5.2.3-2.2"), Status::Partial);
+    i.components[0].record = None;
+    assert_eq!(status(&i, "5.2.3-2"), Status::Gap);
+    assert_eq!(status(&i, "5.2.3-2.2"), Status::Gap);
+    i.components.clear();
+    assert_eq!(status(&i, "5.2.3-2"), Status::Met, "nothing poorly documented: nothing to justify");
+    i.scan = None;
+    assert_eq!(status(&i, "5.2.3-2"), Status::Gap, "without a scan custody cannot tell");
 }

@@ -331,6 +331,29 @@ fn gather(g: &GlobalArgs, out: &Output) -> Result<Gathered, Failure> {
         integrity,
         audit,
         disclosure,
+        components: {
+            let justified: std::collections::BTreeMap<String, i64> =
+                store.records("justification")?.into_iter().map(|r| (r.key, r.id)).collect();
+            super::justify::weak_components(store)?
+                .into_iter()
+                .map(|w| custody_assess::ComponentFact {
+                    record: justified.get(&w.component).copied(),
+                    component: w.component,
+                    reasons: w.reasons,
+                })
+                .collect()
+        },
+        threats: super::threats::derive_all(&ws, store, None)?
+            .into_iter()
+            .flat_map(|(system, rows)| {
+                rows.into_iter().map(move |(t, _, state, _, record)| custody_assess::ThreatFact {
+                    system: system.clone(),
+                    threat: t.id.to_string(),
+                    state: state.to_string(),
+                    record,
+                })
+            })
+            .collect(),
     };
     let policy =
         Policy { max_scan_age_days: c.evidence.max_scan_age_days, max_evidence_age_days: c.evidence.max_age_days };

@@ -83,6 +83,37 @@ fn facts(sys: &System, roles: &[Role], scan: Option<&StoredScan>, datasets: &[Da
     (f, custody_store::hex_sha256(basis.join("\n").as_bytes()))
 }
 
+type Row = (&'static custody_core::threats::Threat, String, &'static str, Option<Value>, Option<i64>);
+
+/// Every system's derived threats with their state: `treated`, `stale` or `untreated`.
+pub fn derive_all(
+    ws: &workspace::Workspace,
+    store: &dyn custody_store::Store,
+    only: Option<&str>,
+) -> Result<Vec<(String, Vec<Row>)>, Failure> {
+    let scan = store.latest_scan(None)?;
+    let datasets: Vec<Dataset> =
+        store.records("dataset")?.into_iter().filter_map(|r| serde_json::from_value(r.payload).ok()).collect();
+    let roles = ws.config.organisation.roles.clone();
+    let recorded = store.records("threat")?;
+    let mut systems_out = Vec::new();
+    for sys in ws.config.systems.iter().filter(|s| only.is_none_or(|n| s.name == n)) {
+        let (f, basis) = facts(sys, &roles, scan.as_ref(), &datasets);
+        let mut rows = Vec::new();
+        for (t, why) in derive(&f) {
+            let rec = recorded.iter().find(|r| r.key == format!("{}/{}", sys.name, t.id));
+            let state = match rec {
+                None => "untreated",
+                Some(r) if r.payload.get("basis").and_then(Value::as_str) != Some(basis.as_str()) => "stale",
+                Some(_) => "treated",
+            };
+            rows.push((t, why, state, rec.map(|r| r.payload.clone()), rec.map(|r| r.id)));
+        }
+        systems_out.push((sys.name.clone(), rows));
+    }
+    Ok(systems_out)
+}
+
 pub fn run(g: &GlobalArgs, args: &ThreatsArgs, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
     let mut store = workspace::open_store(g, &ws)?;
@@ -115,32 +146,14 @@ pub fn run(g: &GlobalArgs, args: &ThreatsArgs, out: &mut Output) -> CmdResult {
         }
         return Ok(Outcome::Ok);
     }
-    let recorded = store.records("threat")?;
-    let mut systems_out = Vec::new();
-    let mut open = 0;
-    for sys in ws.config.systems.iter().filter(|s| args.system.as_ref().is_none_or(|n| &s.name == n)) {
-        let (f, basis) = facts(sys, &roles, scan.as_ref(), &datasets);
-        let mut rows = Vec::new();
-        for (t, why) in derive(&f) {
-            let rec = recorded.iter().find(|r| r.key == format!("{}/{}", sys.name, t.id));
-            let state = match rec {
-                None => "untreated",
-                Some(r) if r.payload.get("basis").and_then(Value::as_str) != Some(basis.as_str()) => "stale",
-                Some(_) => "treated",
-            };
-            if state != "treated" {
-                open += 1;
-            }
-            rows.push((t, why, state, rec.map(|r| r.payload.clone())));
-        }
-        systems_out.push((sys.name.clone(), rows));
-    }
+    let systems_out = derive_all(&ws, store.as_ref(), args.system.as_deref())?;
+    let open = systems_out.iter().flat_map(|(_, rows)| rows.iter()).filter(|r| r.2 != "treated").count();
     match args.format {
         Format::Json => out.json(&json!({
             "schema": "custody.threats/v1",
             "systems": systems_out.iter().map(|(name, rows)| json!({
                 "system": name,
-                "threats": rows.iter().map(|(t, why, state, rec)| json!({
+                "threats": rows.iter().map(|(t, why, state, rec, _)| json!({
                     "id": t.id, "name": t.name, "atlas": t.atlas, "owasp_llm": t.owasp_llm, "why": why, "state": state, "treatment": rec,
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
@@ -148,7 +161,7 @@ pub fn run(g: &GlobalArgs, args: &ThreatsArgs, out: &mut Output) -> CmdResult {
         Format::Table => {
             for (name, rows) in &systems_out {
                 out.line(&out.paint(&format!("{name}: {} threat(s)", rows.len()), Style::Bold))?;
-                for (t, why, state, _) in rows {
+                for (t, why, state, _, _) in rows {
                     let st = match *state {
                         "treated" => state.to_string(),
                         s => out.paint(s, Style::Red),
