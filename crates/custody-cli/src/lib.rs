@@ -116,6 +116,13 @@ pub enum Command {
     /// The assessment and inventory as a report or standard document: HTML, Markdown, JSON,
     /// OSCAL assessment results (or profile), CycloneDX ML-BOM, SPDX 3.0.1, SARIF.
     Report(ReportArgs),
+    /// Release a version of a system: refused without a clean scan, a verified signature of
+    /// every model component, and a security evaluation of that exact version (5.2.5-1,
+    /// 5.4.1-2); records the user-facing change notice (5.2.3-4).
+    Release(ReleaseArgs),
+    /// End of life: what must be disposed of for a system, and, once it is gone, the disposal
+    /// record signed off by a Data Custodian (5.5.1-1, 5.5.1-2).
+    Decommission(DecommissionArgs),
 }
 
 /// How `custody sign` cuts a model into resources.
@@ -788,4 +795,30 @@ pub struct ReportArgs {
     /// For --format oscal-profile: the href of the OSCAL catalog it imports.
     #[arg(long, value_name = "HREF", default_value = "etsi-en-304-223-catalog.json")]
     pub catalog_href: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    pub system: String,
+    /// The security evaluation report of this version (hashed and kept as evidence).
+    #[arg(long, value_name = "FILE")]
+    pub evaluation: Option<PathBuf>,
+    /// The notice users get about the change (required for a new major version).
+    #[arg(long)]
+    pub notice: Option<String>,
+    /// Only check; record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DecommissionArgs {
+    pub system: String,
+    /// Record the disposal (needs --as data-custodian); without it, list what must go.
+    #[arg(long)]
+    pub confirm: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

@@ -452,9 +452,11 @@ pub const HF_GENERATION: &str = "{%- for message in messages %}{%- if message.ro
 /// The CVE-2024-34359 proof-of-concept shape (harmless command).
 pub const SSTI: &str = "{% for x in ().__class__.__base__.__subclasses__() %}{% if 'warning' in x.__name__ %}{{ x()._module.__builtins__['__import__']('os').popen('id').read() }}{% endif %}{% endfor %}";
 
+/// Written key by key: `json!` objects follow serde_json's map order, which depends on whether
+/// another crate in the build enables `preserve_order`, and the corpus must be byte-stable.
 fn tokenizer_config(t: &str) -> Vec<u8> {
-    serde_json::json!({"bos_token": "<s>", "eos_token": "</s>", "chat_template": t, "model_max_length": 4096})
-        .to_string()
+    let template = serde_json::Value::from(t).to_string();
+    format!("{{\"bos_token\":\"<s>\",\"chat_template\":{template},\"eos_token\":\"</s>\",\"model_max_length\":4096}}")
         .into_bytes()
 }
 

@@ -10,6 +10,7 @@ mod graph;
 mod init;
 mod inspect;
 mod justify;
+mod lifecycle;
 mod records;
 mod register;
 mod rules;
@@ -41,6 +42,8 @@ fn changes_store(c: &Command) -> bool {
             | Command::Training(_)
             | Command::Justify(_)
             | Command::Threats(_)
+            | Command::Release(_)
+            | Command::Decommission(_)
             | Command::Sign(_)
             | Command::Verify(_)
             | Command::Snapshot(_)
@@ -89,6 +92,8 @@ fn dispatch(cli: &Cli, out: &mut Output) -> CmdResult {
         Command::Training(cmd) => records::training(&cli.global, cmd, out),
         Command::Justify(cmd) => justify::run(&cli.global, cmd, out),
         Command::Threats(args) => threats::run(&cli.global, args, out),
+        Command::Release(args) => lifecycle::release(&cli.global, args, out),
+        Command::Decommission(args) => lifecycle::decommission(&cli.global, args, out),
         Command::Assess(args) => assess::assess(&cli.global, args, out),
         Command::Gate(args) => assess::gate(&cli.global, args, out),
         Command::Report(args) => assess::report(&cli.global, args, out),
