@@ -17,7 +17,7 @@ rm -rf .custody custody.toml
 mapfile -t models < <(find models -type f | sort)
 model_bytes=$(cat "${models[@]}" | wc -c)
 half=$(( ${#models[@]} / 2 ))
-secs() { python3 -c 'import sys,time; print(f"{time.time():.6f}")'; }
+secs() { echo "$EPOCHREALTIME"; }
 
 # Warm the page cache so both sides read from memory.
 cat "${models[@]}" > /dev/null

@@ -180,8 +180,16 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
             || actual == Some(Format::Pickle)
         {
             let sec = custody_modelsec::analyze(&f.rel, data, f.size);
+            // The security analysis reads pickles the loader would read even where the quick
+            // sniff did not (joblib with inline arrays, streams broken after their payload):
+            // then the file is what its name says.
+            if sec.format.is_some() && sec.format == claimed {
+                res.findings.retain(|x| !(x.code == "CUS-FMT-001" && x.location.offset.is_none()));
+            }
+            let uninspectable = res.findings.iter().any(|x| x.code == "CUS-FMT-003");
             for finding in sec.findings {
-                let dup = res.findings.iter().any(|x| x.code == finding.code && x.location == finding.location);
+                let dup = res.findings.iter().any(|x| x.code == finding.code && x.location == finding.location)
+                    || (uninspectable && finding.code == "CUS-ZIP-001");
                 if !dup {
                     res.findings.push(finding);
                 }

@@ -34,6 +34,9 @@ pub fn rel_of(root: &Path, p: &Path) -> String {
 }
 
 pub fn walk(root: &Path, opts: &ScanOptions) -> Result<Walked, ScanError> {
+    if !opts.respect_gitignore {
+        return fast_walk(root, opts);
+    }
     let respect = opts.respect_gitignore;
     let mut b = WalkBuilder::new(root);
     b.hidden(false)
@@ -155,4 +158,94 @@ fn check_link(root: &Path, p: &Path, rel: &str) -> Option<Finding> {
                 .with_evidence(format!("-> {target}")),
         ),
     }
+}
+
+/// The walk without ignore files (the default): directories read in parallel, level by level;
+/// each entry's type comes from the directory listing and its metadata from `fstatat` relative
+/// to the directory, so nothing is looked up by full path twice.
+fn fast_walk(root: &Path, opts: &ScanOptions) -> Result<Walked, ScanError> {
+    use rayon::prelude::*;
+    let excludes = if opts.excludes.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &opts.excludes {
+            let glob = globset::Glob::new(g).map_err(|e| ScanError::Glob { glob: g.clone(), detail: e.to_string() })?;
+            b.add(glob);
+        }
+        Some(b.build().map_err(|e| ScanError::Glob { glob: opts.excludes.join(", "), detail: e.to_string() })?)
+    };
+    let excluded = |rel: &str| excludes.as_ref().is_some_and(|set| set.is_match(rel));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads.max(1))
+        .build()
+        .map_err(|e| ScanError::Root { path: root.to_path_buf(), detail: format!("cannot start threads: {e}") })?;
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    let mut level = vec![root.to_path_buf()];
+    while !level.is_empty() {
+        let results: Vec<(Vec<WalkedFile>, Vec<PathBuf>, Vec<Finding>)> =
+            pool.install(|| level.par_iter().map(|dir| read_dir(root, dir, &excluded)).collect());
+        level = Vec::new();
+        for (f, d, x) in results {
+            files.extend(f);
+            level.extend(d);
+            findings.extend(x);
+        }
+    }
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(Walked { files, findings })
+}
+
+type DirResult = (Vec<WalkedFile>, Vec<PathBuf>, Vec<Finding>);
+
+fn read_dir(root: &Path, dir: &Path, excluded: &dyn Fn(&str) -> bool) -> DirResult {
+    let (mut files, mut dirs, mut findings) = (Vec::new(), Vec::new(), Vec::new());
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            findings.push(vanished_or_unreadable(&rel_of(root, dir), &e.to_string()));
+            return (files, dirs, findings);
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                findings.push(vanished_or_unreadable(&rel_of(root, dir), &e.to_string()));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = rel_of(root, &path);
+        if excluded(&rel) {
+            continue;
+        }
+        if path.to_str().is_none() {
+            findings.push(
+                Finding::new("CUS-WALK-006", "file name is not valid UTF-8", Location::file(rel.clone()))
+                    .with_evidence(format!("{:?}", entry.file_name())),
+            );
+        }
+        let Ok(ft) = entry.file_type() else {
+            findings.push(vanished_or_unreadable(&rel, "cannot read the file type"));
+            continue;
+        };
+        if ft.is_symlink() {
+            findings.extend(check_link(root, &path, &rel));
+        } else if ft.is_dir() {
+            if !SKIP_DIRS.iter().any(|s| entry.file_name() == *s) {
+                dirs.push(path);
+            }
+        } else if ft.is_file() {
+            match entry.metadata() {
+                Ok(m) => {
+                    let mtime_ns = m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec());
+                    files.push(WalkedFile { rel, abs: path, size: m.len(), mtime_ns, inode: m.ino() });
+                }
+                Err(e) => findings.push(vanished_or_unreadable(&rel, &e.to_string())),
+            }
+        }
+    }
+    (files, dirs, findings)
 }

@@ -268,7 +268,9 @@ pub trait Store {
 
     /// Records a scan and replaces the file cache of its root, in one transaction. Returns the
     /// scan id.
-    fn record_scan(&mut self, scan: &ScanRecord<'_>, cache: &[FileCacheRow]) -> Result<i64>;
+    /// `cache` is consumed as it is written, so a caller can produce rows lazily (a large tree's
+    /// cache does not have to exist in memory twice).
+    fn record_scan(&mut self, scan: &ScanRecord<'_>, cache: &mut dyn Iterator<Item = FileCacheRow>) -> Result<i64>;
     /// The file cache of a scan root.
     fn file_cache(&self, root: &str) -> Result<Vec<FileCacheRow>>;
     /// The latest scan of `root`, or of any root when `root` is `None`.

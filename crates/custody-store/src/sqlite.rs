@@ -122,9 +122,9 @@ impl SqliteStore {
         store.conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0)).map_err(|e| store.map(e))?;
         store.conn.pragma_update(None, "foreign_keys", true).map_err(|e| store.map(e))?;
         store.conn.pragma_update(None, "synchronous", "FULL").map_err(|e| store.map(e))?;
-        // Large scans write tens of thousands of rows in one transaction: keep them in memory
-        // (64 MiB) instead of spilling pages mid-transaction.
-        store.conn.pragma_update(None, "cache_size", -65_536).map_err(|e| store.map(e))?;
+        // A scan writes tens of thousands of finding rows in one transaction: a 16 MiB page
+        // cache keeps that from spilling mid-transaction without costing much memory.
+        store.conn.pragma_update(None, "cache_size", -16_384).map_err(|e| store.map(e))?;
         Ok(store)
     }
 
@@ -721,7 +721,7 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
-    fn record_scan(&mut self, scan: &ScanRecord<'_>, cache: &[FileCacheRow]) -> Result<i64> {
+    fn record_scan(&mut self, scan: &ScanRecord<'_>, cache: &mut dyn Iterator<Item = FileCacheRow>) -> Result<i64> {
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |e: rusqlite::Error| map_err(&path, busy, e);
@@ -1087,22 +1087,25 @@ impl Store for SqliteStore {
 }
 
 /// The file cache of a root as two deflated JSON blobs: identities, and results in the same order.
-fn encode_cache(rows: &[FileCacheRow]) -> (Vec<u8>, Vec<u8>) {
-    let index: Vec<(&str, u64, i64, u64)> =
-        rows.iter().map(|r| (r.path.as_str(), r.size, r.mtime_ns, r.inode)).collect();
-    let index_json = serde_json::to_vec(&index).unwrap_or_else(|_| b"[]".to_vec());
-    // Results are JSON texts already: join them into one array without re-encoding.
-    let mut results = Vec::with_capacity(rows.iter().map(|r| r.result_json.len() + 1).sum::<usize>() + 2);
-    results.push(b'[');
-    for (i, r) in rows.iter().enumerate() {
+/// Rows are consumed one at a time and their results streamed into the compressor.
+fn encode_cache(rows: &mut dyn Iterator<Item = FileCacheRow>) -> (Vec<u8>, Vec<u8>) {
+    use std::io::Write;
+    let mut index: Vec<(String, u64, i64, u64)> = Vec::new();
+    let mut results = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    // Writes into a Vec cannot fail.
+    let _ = results.write_all(b"[");
+    for (i, r) in rows.enumerate() {
         if i > 0 {
-            results.push(b',');
+            let _ = results.write_all(b",");
         }
         let valid = serde_json::from_str::<&serde_json::value::RawValue>(&r.result_json).is_ok();
-        results.extend_from_slice(if valid { r.result_json.as_bytes() } else { b"null" });
+        let _ = results.write_all(if valid { r.result_json.as_bytes() } else { b"null" });
+        index.push((r.path, r.size, r.mtime_ns, r.inode));
     }
-    results.push(b']');
-    (miniz_oxide::deflate::compress_to_vec(&index_json, 1), miniz_oxide::deflate::compress_to_vec(&results, 1))
+    let _ = results.write_all(b"]");
+    let results = results.finish().unwrap_or_default();
+    let index_json = serde_json::to_vec(&index).unwrap_or_else(|_| b"[]".to_vec());
+    (miniz_oxide::deflate::compress_to_vec(&index_json, 1), results)
 }
 
 /// Decodes a cache; with `results` absent the rows carry empty results.

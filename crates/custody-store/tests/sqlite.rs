@@ -322,7 +322,7 @@ fn scans_round_trip_and_replace_the_file_cache() {
     let big_inode = u64::MAX - 5;
     let cache =
         vec![FileCacheRow { path: "a.gguf".into(), size: 9, mtime_ns: -3, inode: big_inode, result_json: "{}".into() }];
-    let id1 = s.record_scan(&rec, &cache).expect("record");
+    let id1 = s.record_scan(&rec, &mut cache.clone().into_iter()).expect("record");
     let back = s.latest_scan(Some("/r")).expect("latest").expect("some");
     assert_eq!(back.id, id1);
     assert_eq!(back.record, rec);
@@ -331,13 +331,15 @@ fn scans_round_trip_and_replace_the_file_cache() {
     // A second scan replaces the cache and keeps the first scan.
     let extra = FileCacheRow { path: "b".into(), size: 1, mtime_ns: 1, inode: 1, result_json: "[]".into() };
     let id2 = s
-        .record_scan(&ScanRecord { root: "/r".into(), ..ScanRecord::default() }, std::slice::from_ref(&extra))
+        .record_scan(&ScanRecord { root: "/r".into(), ..ScanRecord::default() }, &mut std::iter::once(extra.clone()))
         .expect("record");
     assert!(id2 > id1);
     assert_eq!(s.file_cache("/r").expect("cache"), vec![extra.clone()]);
     let ids = s.file_cache_index("/r").expect("index");
     assert_eq!((ids.len(), ids[0].path.as_str()), (1, "b"));
-    let id2 = s.record_scan(&ScanRecord { root: "/r".into(), ..ScanRecord::default() }, &[]).expect("record");
+    let id2 = s
+        .record_scan(&ScanRecord { root: "/r".into(), ..ScanRecord::default() }, &mut std::iter::empty())
+        .expect("record");
     assert!(s.file_cache("/r").expect("cache").is_empty());
     assert!(s.latest_scan(Some("/other")).expect("latest").is_none());
     assert_eq!(s.latest_scan(None).expect("latest").map(|x| x.id), Some(id2));

@@ -198,6 +198,9 @@ fn links_names_and_ignored_paths() {
     let paths: Vec<&str> = v["assets"].as_array().expect("a").iter().filter_map(|a| a["path"].as_str()).collect();
     assert!(paths.contains(&"ignored/hidden.gguf"), "git-ignored paths are scanned by default: {paths:?}");
     assert!(!paths.contains(&"escape.gguf"), "links out of the root are not followed");
+    let v = scan(root, &["--exclude", "skipme/**"]);
+    let paths: Vec<&str> = v["assets"].as_array().expect("a").iter().filter_map(|a| a["path"].as_str()).collect();
+    assert!(!paths.contains(&"skipme/x.gguf") && paths.contains(&"ignored/hidden.gguf"), "{paths:?}");
     let v = scan(root, &["--respect-gitignore", "--exclude", "skipme/**"]);
     let paths: Vec<&str> = v["assets"].as_array().expect("a").iter().filter_map(|a| a["path"].as_str()).collect();
     assert!(!paths.contains(&"ignored/hidden.gguf") && !paths.contains(&"skipme/x.gguf"), "{paths:?}");

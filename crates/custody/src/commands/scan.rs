@@ -185,27 +185,21 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
     let summary = summarise(&scan, &rec, &services, &findings, fingerprint);
     let stats = serde_json::to_value(&scan.stats).unwrap_or_default();
     let record = to_record(&scan, &findings, &started_at, elapsed, &stats, &summary);
-    // The cache for the next scan: every file's result (cached ones re-serialised as they are).
-    let cache_rows: Vec<FileCacheRow> = {
-        use rayon::prelude::*;
-        scan.files
-            .par_iter()
-            .filter(|f| f.cacheable)
-            .filter_map(|f| {
-                let envelope = CacheEnvelopeRef { v: custody_scan::CACHE_VERSION, r: &f.result };
-                Some(FileCacheRow {
-                    path: f.path.clone(),
-                    size: f.size,
-                    mtime_ns: f.mtime_ns,
-                    inode: f.inode,
-                    result_json: serde_json::to_string(&envelope).ok()?,
-                })
-            })
-            .collect()
-    };
     drop(cache);
+    // The cache for the next scan: every file's result (cached ones re-serialised as they are),
+    // produced one row at a time as the store writes it.
+    let mut cache_rows = scan.files.iter().filter(|f| f.cacheable).filter_map(|f| {
+        let envelope = CacheEnvelopeRef { v: custody_scan::CACHE_VERSION, r: &f.result };
+        Some(FileCacheRow {
+            path: f.path.clone(),
+            size: f.size,
+            mtime_ns: f.mtime_ns,
+            inode: f.inode,
+            result_json: serde_json::to_string(&envelope).ok()?,
+        })
+    });
     timing.lap("prepare records");
-    let scan_id = store.record_scan(&record, &cache_rows)?;
+    let scan_id = store.record_scan(&record, &mut cache_rows)?;
     timing.lap("write store");
 
     match args.format {
