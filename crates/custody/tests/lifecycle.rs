@@ -62,6 +62,12 @@ fn a_release_needs_a_clean_scan_a_verified_signature_and_an_evaluation() {
     let j: serde_json::Value = serde_json::from_slice(&ok.stdout).expect("json");
     assert_eq!(j["release"]["version"], "1.0");
     assert_eq!(j["recorded"], true);
+    let release_reasons = |root: &Path| -> usize {
+        let g = custody(root, &["gate", "--no-findings", "--format", "json"]);
+        let j: serde_json::Value = serde_json::from_slice(&g.stdout).expect("json");
+        j["reasons"].as_array().map_or(0, |r| r.iter().filter(|x| x["kind"] == "release").count())
+    };
+    assert_eq!(release_reasons(root), 0, "what ships is what was released");
     // A changed model is a new major version, and needs fresh verification.
     std::fs::write(
         root.join("models/scorer.onnx"),
@@ -75,6 +81,13 @@ fn a_release_needs_a_clean_scan_a_verified_signature_and_an_evaluation() {
     assert_eq!(j["release"]["version"], "2.0");
     let a = custody(root, &["audit", "verify"]);
     assert_eq!(code(&a), 0, "{}", text(&a.stdout));
+    // The gate fails while the changed model is shipped without a release.
+    let g = custody(root, &["gate", "--no-findings", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_slice(&g.stdout).expect("json");
+    let release_reasons: Vec<&serde_json::Value> =
+        j["reasons"].as_array().expect("reasons").iter().filter(|r| r["kind"] == "release").collect();
+    assert_eq!(release_reasons.len(), 1, "{j}");
+    assert!(release_reasons[0]["message"].as_str().unwrap_or("").contains("differ from released version 1.0"));
 }
 
 #[test]

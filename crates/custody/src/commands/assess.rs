@@ -534,7 +534,33 @@ pub fn gate(g: &GlobalArgs, args: &GateArgs, out: &mut Output) -> CmdResult {
     let c = Catalog::embedded();
     let a = custody_assess::assess(c, &gathered.input, &gathered.now, &gathered.policy);
     let policy = gate_policy(&gathered.ws, args);
-    let result = custody_assess::gate(&a, &gathered.input, &policy);
+    let mut result = custody_assess::gate(&a, &gathered.input, &policy);
+    // A system whose shipped assets changed since its last release, and whose new version a
+    // release would refuse, fails the gate too.
+    let store = workspace::open_store(g, &gathered.ws)?;
+    if let Some(scan) = store.latest_scan(None)? {
+        for sys in &gathered.ws.config.systems {
+            let c = super::lifecycle::candidate(store.as_ref(), sys, &scan, None, None)?;
+            let Some(prev) = c.previous_digest.as_deref() else { continue };
+            if prev != c.digest && !c.refusals.is_empty() {
+                result.pass = false;
+                result.reasons.push(custody_assess::GateReason {
+                    kind: "release".into(),
+                    provision: Some("5.2.5-1".into()),
+                    severity: None,
+                    code: None,
+                    location: None,
+                    message: format!(
+                        "{} ships assets that differ from released version {}, and releasing them would be refused: {}",
+                        sys.name,
+                        c.previous_version.as_deref().unwrap_or("?"),
+                        c.refusals.join("; ")
+                    ),
+                    close: Some(format!("custody release {} --evaluation REPORT --notice TEXT", sys.name)),
+                });
+            }
+        }
+    }
     match args.format {
         GateFormat::Json => out.json(&serde_json::to_value(&result).map_err(|e| Failure::new(e.to_string()))?)?,
         GateFormat::Sarif => out.json(&custody_report::sarif_assess::gate(

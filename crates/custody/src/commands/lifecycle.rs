@@ -52,15 +52,27 @@ fn sha256_file(path: &Path) -> Result<String, Failure> {
     Ok(custody_store::hex_sha256(&bytes))
 }
 
-pub fn release(g: &GlobalArgs, a: &ReleaseArgs, out: &mut Output) -> CmdResult {
-    let ws = workspace::load(g)?;
-    let mut store = workspace::open_store(g, &ws)?;
-    let sys = system(&ws, &a.system)?.clone();
-    let Some(scan) = store.latest_scan(None)? else {
-        return Err(Failure::with_hint("no scan recorded", "run `custody scan` first: a release needs a clean scan"));
-    };
-    let now = clock::now()?;
-    let shipped = assets(&sys, &scan);
+/// What releasing a system now would ship, its version, and why it would be refused.
+pub struct Candidate {
+    pub number: String,
+    pub digest: String,
+    pub major: bool,
+    pub previous_digest: Option<String>,
+    pub previous_version: Option<String>,
+    pub shipped: Vec<AssetRow>,
+    pub scan_id: i64,
+    pub evaluation: Option<(String, String)>,
+    pub refusals: Vec<String>,
+}
+
+pub fn candidate(
+    store: &dyn custody_store::Store,
+    sys: &System,
+    scan: &StoredScan,
+    evaluation: Option<&Path>,
+    notice: Option<&str>,
+) -> Result<Candidate, Failure> {
+    let shipped = assets(sys, scan);
     if shipped.is_empty() {
         return Err(Failure::with_hint(
             format!("system `{}` registers no asset the latest scan found", sys.name),
@@ -137,7 +149,7 @@ pub fn release(g: &GlobalArgs, a: &ReleaseArgs, out: &mut Output) -> CmdResult {
         }
     }
     // 3. A security evaluation of this exact version.
-    let evaluation = match &a.evaluation {
+    let evaluation = match evaluation {
         Some(p) => Some((p.display().to_string(), sha256_file(p)?)),
         None => None,
     };
@@ -145,16 +157,46 @@ pub fn release(g: &GlobalArgs, a: &ReleaseArgs, out: &mut Output) -> CmdResult {
         refusals.push(format!("no security evaluation given for version {number} (--evaluation REPORT)"));
     }
     // 4. Users are told in advance about a new major version.
-    if major_change && a.notice.as_deref().is_none_or(|n| n.trim().is_empty()) {
+    if major_change && notice.is_none_or(|n| n.trim().is_empty()) {
         refusals.push(format!("version {number} changes a model or dataset: give the user notice with --notice"));
     }
+    Ok(Candidate {
+        number,
+        digest: version,
+        major: major_change,
+        previous_digest: previous
+            .as_ref()
+            .and_then(|r| r.payload.get("digest").and_then(Value::as_str))
+            .map(str::to_string),
+        previous_version: previous
+            .as_ref()
+            .and_then(|r| r.payload.get("version").and_then(Value::as_str))
+            .map(str::to_string),
+        shipped: shipped.into_iter().cloned().collect(),
+        scan_id: scan.id,
+        evaluation,
+        refusals,
+    })
+}
+
+pub fn release(g: &GlobalArgs, a: &ReleaseArgs, out: &mut Output) -> CmdResult {
+    let ws = workspace::load(g)?;
+    let mut store = workspace::open_store(g, &ws)?;
+    let sys = system(&ws, &a.system)?.clone();
+    let Some(scan) = store.latest_scan(None)? else {
+        return Err(Failure::with_hint("no scan recorded", "run `custody scan` first: a release needs a clean scan"));
+    };
+    let now = clock::now()?;
+    let c = candidate(store.as_ref(), &sys, &scan, a.evaluation.as_deref(), a.notice.as_deref())?;
+    let (number, version, major_change, shipped, refusals, evaluation) =
+        (c.number, c.digest, c.major, c.shipped, c.refusals, c.evaluation);
     let payload = json!({
         "system": sys.name,
         "version": number,
         "digest": version,
         "major": major_change,
         "assets": shipped.iter().map(|s| json!([s.path, s.sha256, s.kind])).collect::<Vec<_>>(),
-        "scan": scan.id,
+        "scan": c.scan_id,
         "evaluation": evaluation.as_ref().map(|(p, h)| json!({"file": p, "sha256": h})),
         "notice": a.notice,
     });
