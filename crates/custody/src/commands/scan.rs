@@ -162,7 +162,7 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
     if let Some(b) = bar {
         let _ = b.join();
     }
-    let scan = result.map_err(|e| Failure::new(e.to_string()))?;
+    let mut scan = result.map_err(|e| Failure::new(e.to_string()))?;
     let elapsed = t0.elapsed();
     timing.lap("read, hash, classify");
 
@@ -180,7 +180,7 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
     };
     timing.lap("reconcile and diff");
 
-    let mut findings: Vec<Finding> = scan.findings.clone();
+    let mut findings: Vec<Finding> = std::mem::take(&mut scan.findings);
     findings.extend(rec.findings.iter().cloned());
     let summary = summarise(&scan, &rec, &services, &findings, fingerprint);
     let stats = serde_json::to_value(&scan.stats).unwrap_or_default();
