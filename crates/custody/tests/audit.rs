@@ -2,31 +2,11 @@
 //! database (edit, delete, reorder, insert; entries, records, scans, checkpoints) is caught by
 //! `custody audit verify`.
 
+mod common;
+use common::{custody, ok, text};
+
 use rusqlite::Connection;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn custody(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_custody"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CUSTODY_CONFIG")
-        .env_remove("CUSTODY_DB")
-        .env("CUSTODY_ACTOR", "ana")
-        .env("CUSTODY_NOW", "2026-11-30T12:00:00Z")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run custody")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn ok(o: &Output) -> String {
-    assert_eq!(o.status.code(), Some(0), "stdout: {}\nstderr: {}", text(&o.stdout), text(&o.stderr));
-    text(&o.stdout)
-}
 
 fn project(root: &Path) {
     std::fs::write(

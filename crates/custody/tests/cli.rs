@@ -1,42 +1,13 @@
 //! The binary end to end: conventions (exit codes, formats, colour, broken pipes) and the
 //! promises about user data (never overwrite, never recreate, clear errors).
 
+mod common;
+use common::{custody, fails, json, ok, text};
+use std::process::{Command, Stdio};
+
 use rusqlite::Connection;
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn custody(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_custody"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("CUSTODY_CONFIG")
-        .env_remove("CUSTODY_DB")
-        .env("CUSTODY_NOW", "2026-11-30T12:00:00Z")
-        .env("CUSTODY_BUSY_TIMEOUT_MS", "200")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run custody")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn ok(o: &Output) -> String {
-    assert_eq!(o.status.code(), Some(0), "stdout: {}\nstderr: {}", text(&o.stdout), text(&o.stderr));
-    text(&o.stdout)
-}
-
-fn fails(o: &Output, code: i32) -> String {
-    assert_eq!(o.status.code(), Some(code), "stdout: {}\nstderr: {}", text(&o.stdout), text(&o.stderr));
-    text(&o.stderr)
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_str(&ok(o)).expect("valid JSON")
-}
 
 fn init(dir: &Path) {
     ok(&custody(

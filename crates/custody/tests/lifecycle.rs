@@ -1,28 +1,10 @@
 //! `custody release` and `custody decommission` end to end.
 
+mod common;
+use common::{code, custody, text};
+
 use custody_formats::fixtures::{self, OnnxModel};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn custody(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_custody"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CUSTODY_CONFIG")
-        .env_remove("CUSTODY_DB")
-        .env("CUSTODY_ACTOR", "ana")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run custody")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
 
 fn setup(root: &Path) {
     std::fs::write(

@@ -1,26 +1,12 @@
 //! `custody scan`, `graph` and `register` end to end on trees built from fixture writers.
 
+mod common;
+use common::{custody, text};
+use std::process::Output;
+
 use custody_formats::fixtures::{self, GgufValue as V, OnnxModel};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn custody(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_custody"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("CUSTODY_CONFIG")
-        .env_remove("CUSTODY_DB")
-        .env("CUSTODY_NOW", "2026-11-30T12:00:00Z")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run custody")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn ok_json(o: &Output) -> Value {
     assert!(o.status.code() == Some(0), "stdout: {}\nstderr: {}", text(&o.stdout), text(&o.stderr));

@@ -1,0 +1,48 @@
+//! What the binary's integration tests share: running custody in a directory with a fixed
+//! clock and actor, and reading its output.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// Runs `custody ARGS` in `dir`: no inherited configuration, a fixed clock, actor `ana`, a
+/// short lock timeout, stdin closed (so nothing prompts).
+pub fn custody(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_custody"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CUSTODY_CONFIG")
+        .env_remove("CUSTODY_DB")
+        .env("CUSTODY_NOW", "2026-11-30T12:00:00Z")
+        .env("CUSTODY_ACTOR", "ana")
+        .env("CUSTODY_BUSY_TIMEOUT_MS", "200")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run custody")
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Asserts exit 0 and returns stdout.
+pub fn ok(o: &Output) -> String {
+    assert_eq!(o.status.code(), Some(0), "stdout: {}\nstderr: {}", text(&o.stdout), text(&o.stderr));
+    text(&o.stdout)
+}
+
+/// Asserts the exit code and returns stderr.
+pub fn fails(o: &Output, code: i32) -> String {
+    assert_eq!(o.status.code(), Some(code), "stdout: {}\nstderr: {}", text(&o.stdout), text(&o.stderr));
+    text(&o.stderr)
+}
+
+/// Asserts exit 0 and parses stdout as JSON.
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_str(&ok(o)).expect("valid JSON")
+}
+
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
