@@ -86,3 +86,36 @@ pub fn analyze(path: &str, bytes: &[u8], file_len: u64) -> Analysis {
     let format = ctx::dispatch(&mut ctx, bytes, file_len, None, 0, name);
     ctx.finish(format)
 }
+
+/// Name hints the fuzz target chooses from (the extension matters for formats without a
+/// signature).
+const FUZZ_NAMES: [&str; 16] = [
+    "model.pkl",
+    "pytorch_model.bin",
+    "model.pt",
+    "model.joblib",
+    "weights.npy",
+    "arrays.npz",
+    "model.keras",
+    "model.h5",
+    "saved_model.pb",
+    "model.onnx",
+    "model.gguf",
+    "model.safetensors",
+    "tokenizer_config.json",
+    "chat_template.jinja",
+    "model.7z",
+    "data",
+];
+
+/// One fuzz case, decoded the same way by the fuzz target and by the regression test that
+/// replays its crashes: the first byte picks the name hint and whether the rest is a whole file
+/// or the prefix of a larger one. Runs [`analyze`] and checks its bounds.
+#[doc(hidden)]
+pub fn fuzz_one(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let name = FUZZ_NAMES[usize::from(selector) % FUZZ_NAMES.len()];
+    let file_len = if selector & 0x80 != 0 { rest.len() as u64 * 3 + 1 } else { rest.len() as u64 };
+    let a = analyze(name, rest, file_len);
+    assert!(a.findings.len() <= MAX_FINDINGS + 1);
+}

@@ -5,36 +5,10 @@
 use rusqlite::Connection;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-const NOW: &str = "2026-11-30T12:00:00Z";
-
-fn custody_at(dir: &Path, now: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_custody"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CUSTODY_CONFIG")
-        .env_remove("CUSTODY_DB")
-        .env("CUSTODY_ACTOR", "ana")
-        .env("CUSTODY_NOW", now)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run custody")
-}
-
-fn custody(dir: &Path, args: &[&str]) -> Output {
-    custody_at(dir, NOW, args)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn ok(o: &Output) -> String {
-    assert_eq!(o.status.code(), Some(0), "stdout: {}\nstderr: {}", text(&o.stdout), text(&o.stderr));
-    text(&o.stdout)
-}
+mod common;
+use common::{custody, custody_at, ok, text};
 
 fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)

@@ -3,25 +3,10 @@
 
 use rusqlite::Connection;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn custody(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_custody"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("CUSTODY_CONFIG")
-        .env_remove("CUSTODY_DB")
-        .env("CUSTODY_NOW", "2026-11-30T12:00:00Z")
-        .env("CUSTODY_BUSY_TIMEOUT_MS", "200")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run custody")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod common;
+use common::{custody, text};
 
 fn code(o: &Output, want: i32) -> (String, String) {
     assert_eq!(o.status.code(), Some(want), "stdout: {}\nstderr: {}", text(&o.stdout), text(&o.stderr));

@@ -5,16 +5,24 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+/// The clock every test runs at unless it says otherwise.
+pub const NOW: &str = "2026-11-30T12:00:00Z";
+
 /// Runs `custody ARGS` in `dir`: no inherited configuration, a fixed clock, actor `ana`, a
 /// short lock timeout, stdin closed (so nothing prompts).
 pub fn custody(dir: &Path, args: &[&str]) -> Output {
+    custody_at(dir, NOW, args)
+}
+
+/// As [`custody`] with the clock at `now`.
+pub fn custody_at(dir: &Path, now: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_custody"))
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
         .env_remove("CUSTODY_CONFIG")
         .env_remove("CUSTODY_DB")
-        .env("CUSTODY_NOW", "2026-11-30T12:00:00Z")
+        .env("CUSTODY_NOW", now)
         .env("CUSTODY_ACTOR", "ana")
         .env("CUSTODY_BUSY_TIMEOUT_MS", "200")
         .stdin(Stdio::null())
