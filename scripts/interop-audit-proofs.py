@@ -17,7 +17,8 @@ Checks:
   1. vkey: "<name>+<8 hex key ID>+<base64(0x01 || 32-byte Ed25519 key)>", key ID =
      SHA-256(name || 0x0A || 0x01 || key)[:4].
   2. entries[i]: base64 of UTF-8 JSON that is an object with exactly the members actor, at,
-     attachment_sha256, kind, payload, role, seq (seq == i), and is byte-for-byte its own
+     attachment_sha256, kind, payload, role, seq (seq == i), plus an optional string
+     recorded_at (the wall clock when the time was injected), and is byte-for-byte its own
      RFC 8785 canonical form. Leaf hash = SHA-256(0x00 || bytes).
   3. checkpoints: each a signed note with a valid Ed25519 signature by the vkey, a strict
      checkpoint body (origin, size without leading zeros, base64 32-byte root), all with one
@@ -316,8 +317,12 @@ def check_entry(raw, index):
         )
     except json.JSONDecodeError as e:
         raise Failure(f"not JSON ({e.msg})") from None
-    if not isinstance(obj, dict) or set(obj) != ENTRY_KEYS:
-        raise Failure("not an object with exactly the members " + ", ".join(sorted(ENTRY_KEYS)))
+    if not isinstance(obj, dict) or set(obj) - {"recorded_at"} != ENTRY_KEYS:
+        raise Failure(
+            "not an object with exactly the members " + ", ".join(sorted(ENTRY_KEYS)) + " (and optionally recorded_at)"
+        )
+    if "recorded_at" in obj and not isinstance(obj["recorded_at"], str):
+        raise Failure("recorded_at is not a string")
     if type(obj["seq"]) is not int or obj["seq"] != index:
         raise Failure(f"seq is {obj['seq']!r}, expected {index}")
     for key in ("actor", "at", "kind"):

@@ -50,6 +50,7 @@ fn entries() -> Vec<Entry> {
             kind: kinds[i % kinds.len()].to_owned(),
             payload,
             attachment_sha256: (i % 5 == 4).then(|| format!("{:064x}", i * 0x1234_5678)),
+            recorded_at: (i % 6 == 5).then(|| format!("2026-12-07T10:{:02}:00Z", i % 60)),
         })
         .collect()
 }

@@ -25,11 +25,16 @@ pub struct Entry {
     pub payload: Value,
     /// Lower-case hex SHA-256 of an attached file, if any.
     pub attachment_sha256: Option<String>,
+    /// The wall clock when the entry was written, present only when `at` was injected (custody's
+    /// `CUSTODY_NOW`): a backdated entry keeps saying when it was really made. Absent from the
+    /// canonical form when `None`, so entries without it hash as they always did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<String>,
 }
 
 impl Entry {
-    /// The entry as a JSON object with all seven members (`role` and `attachment_sha256` are
-    /// `null` when absent).
+    /// The entry as a JSON object with the seven members (`role` and `attachment_sha256` are
+    /// `null` when absent), plus `recorded_at` when it is set.
     pub fn to_value(&self) -> Value {
         let mut m = Map::new();
         m.insert("seq".into(), Value::from(self.seq));
@@ -39,6 +44,9 @@ impl Entry {
         m.insert("kind".into(), Value::from(self.kind.clone()));
         m.insert("payload".into(), self.payload.clone());
         m.insert("attachment_sha256".into(), self.attachment_sha256.clone().map_or(Value::Null, Value::from));
+        if let Some(w) = &self.recorded_at {
+            m.insert("recorded_at".into(), Value::from(w.clone()));
+        }
         Value::Object(m)
     }
 
@@ -73,8 +81,8 @@ pub enum EntryError {
 }
 
 /// The RFC 8785 (JCS) encoding of the entry as a JSON object with the members `actor`, `at`,
-/// `attachment_sha256`, `kind`, `payload`, `role`, `seq` (in that, the canonical, order); absent
-/// options are `null`. These bytes are the Merkle leaf input: the leaf hash is
+/// `attachment_sha256`, `kind`, `payload`, `recorded_at` (only when set), `role`, `seq` (in that,
+/// the canonical, order); absent `role` and `attachment_sha256` are `null`. These bytes are the Merkle leaf input: the leaf hash is
 /// `SHA-256(0x00 ‖ canonical_bytes)`.
 ///
 /// Fails only on payloads JCS cannot encode without changing them (an integer above 2^53 that
@@ -98,6 +106,7 @@ mod tests {
             kind: "data.approve".into(),
             payload: json!({"dataset": "reviews", "b": [1, 2.5], "a": "é"}),
             attachment_sha256: None,
+            recorded_at: None,
         }
     }
 
@@ -156,6 +165,9 @@ mod tests {
         variants.push(e);
         let mut e = entry();
         e.attachment_sha256 = Some("00".repeat(32));
+        variants.push(e);
+        let mut e = entry();
+        e.recorded_at = Some("2026-12-07T00:00:00Z".into());
         variants.push(e);
         for v in variants {
             assert_ne!(v.leaf_hash().unwrap(), base, "{v:?}");

@@ -57,7 +57,8 @@
 //!
 //! - `entries[i]` is the canonical entry with `seq` i; its leaf hash is
 //!   `SHA-256(0x00 ‖ entries[i])`. The verifier also checks each is canonical JCS of an object
-//!   with exactly the members `actor, at, attachment_sha256, kind, payload, role, seq`.
+//!   with exactly the members `actor, at, attachment_sha256, kind, payload, role, seq`, plus
+//!   `recorded_at` (a string: the wall clock when `at` was injected) on some entries.
 //! - `checkpoints`: signed notes as stored, oldest first; each must verify with `vkey`, share
 //!   one origin, have `size ≤ len(entries)` and the root of the first `size` entries.
 //! - every proof must verify (RFC 9162 §2.1.3.2 / §2.1.4.2), `leaf_hash` must be the hash of

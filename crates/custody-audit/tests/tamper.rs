@@ -21,6 +21,7 @@ fn entry(seq: u64) -> Entry {
         kind: ["scan", "data.add", "approval", "snapshot"][(seq % 4) as usize].into(),
         payload: json!({"n": seq, "path": format!("models/m{seq}.safetensors"), "score": seq as f64 / 8.0, "tags": ["a", "ü"]}),
         attachment_sha256: if seq.is_multiple_of(5) { Some(format!("{seq:064x}")) } else { None },
+        recorded_at: if seq.is_multiple_of(7) { Some(format!("2026-12-07T10:{:02}:00Z", seq % 60)) } else { None },
     }
 }
 

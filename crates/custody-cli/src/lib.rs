@@ -32,11 +32,13 @@ pub struct GlobalArgs {
     /// When to colour terminal output. NO_COLOR in the environment means never, unless --color always.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
     pub color: ColorChoice,
-    /// The custody.toml to use [default: ./custody.toml, or the nearest one in a parent directory].
-    #[arg(long, global = true, env = "CUSTODY_CONFIG", value_name = "PATH")]
+    /// The custody.toml to use [default: $CUSTODY_CONFIG, else ./custody.toml, or the nearest one
+    /// in a parent directory]. An empty CUSTODY_CONFIG counts as unset.
+    #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// The store to use instead of the one custody.toml names: a SQLite path or sqlite:PATH.
-    #[arg(long, global = true, env = "CUSTODY_DB", value_name = "LOCATION")]
+    /// The store to use instead of the one custody.toml names: a SQLite path or sqlite:PATH
+    /// [default: $CUSTODY_DB; empty counts as unset].
+    #[arg(long, global = true, value_name = "LOCATION")]
     pub db: Option<String>,
     /// Who is acting, for the audit log [default: $CUSTODY_ACTOR, else $USER].
     #[arg(long, global = true, value_name = "NAME")]
@@ -87,7 +89,7 @@ pub enum Command {
     /// archive tricks, Keras/TensorFlow/ONNX/GGUF/safetensors risks) without loading it.
     Inspect(InspectArgs),
     /// The tamper-evident audit log: verify it, prove entries, export it for an investigator.
-    #[command(subcommand)]
+    #[command(subcommand, long_about = AUDIT_ABOUT)]
     Audit(AuditCommand),
     /// Datasets and their provenance: source URLs, acquisition times, licence, sensitivity, files.
     #[command(subcommand)]
@@ -524,14 +526,56 @@ mod tests {
     }
 }
 
+/// What `custody audit --help` says about what the log can and cannot catch.
+const AUDIT_ABOUT: &str = "The tamper-evident audit log: verify it, prove entries, export it for an investigator.
+
+Every change custody makes to the store appends an entry, and the same transaction signs a
+checkpoint (a C2SP signed note over the RFC 9162 Merkle tree) with audit.key, kept beside the
+store. The latest checkpoint is also kept in audit.checkpoint beside the key, and sent to the
+witnesses of [audit] witnesses in custody.toml (file:PATH, git:PATH).
+
+Detected by `custody audit verify`:
+  - any edit, deletion, insertion or reordering of entries a checkpoint covers, and any edit of
+    records or scans that disagrees with the entries that logged them;
+  - entries added without audit.key (custody never signs over them, and refuses to write on top
+    of them until someone reviews them: `custody audit accept`);
+  - a rollback or truncation of the database, by anyone who cannot also rewrite audit.checkpoint
+    (or, with a witness, by anyone who cannot also rewrite the witness); `--checkpoint FILE`
+    checks against a checkpoint kept anywhere else;
+  - times that go backwards, and entries written with an injected clock (warnings).
+
+Not detectable without a witness: someone who can write the database AND audit.checkpoint can
+roll both back together. Not detectable at all: someone who holds audit.key can write entries
+as custody does; keep the key readable only by the accounts that run custody, and back it up
+(docs/audit.md). A lost key stops all writes until it is restored.";
+
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute every leaf and the tree, check every checkpoint, and check records and scans
-    /// against what the log says. Exit 1 on any discrepancy.
+    /// Recompute every leaf and the tree, check every checkpoint (in the store, in
+    /// audit.checkpoint, at the witnesses and in each --checkpoint FILE), and check records and
+    /// scans against what the log says. Exit 1 on any discrepancy; warnings do not fail.
     Verify {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// A checkpoint kept elsewhere (e.g. from `custody audit checkpoint`): the log must still
+        /// contain the tree it signed. Repeatable.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Vec<PathBuf>,
     },
+    /// Seal COUNT entries that were found after the last signed checkpoint, once you have
+    /// reviewed them (`custody audit verify` lists them): appends an entry saying who accepted
+    /// them and why, and signs over it. Needs audit.key.
+    Accept {
+        /// How many unsealed entries you reviewed; refused if the log has another number.
+        count: u64,
+        /// Why they are genuine (e.g. "a scan interrupted by a reboot").
+        #[arg(long)]
+        reason: String,
+    },
+    /// Print the latest signed checkpoint, to keep elsewhere for `verify --checkpoint`.
+    Checkpoint,
+    /// Send the latest checkpoint to the witnesses configured in [audit] witnesses now.
+    Witness,
     /// An inclusion proof for entry N against the latest checkpoint.
     Prove {
         /// Entry number (from 0).

@@ -147,6 +147,41 @@ impl GateConfig {
     }
 }
 
+/// Where the audit log's checkpoints go besides the store (`[audit]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Witnesses that receive every new checkpoint: `file:PATH` (a file that keeps the latest
+    /// checkpoint and refuses to go back) or `git:PATH` (a git repository; each checkpoint is a
+    /// commit). Relative paths are relative to the directory holding `custody.toml`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub witnesses: Vec<String>,
+}
+
+/// A witness of the audit log, parsed from `[audit] witnesses`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Witness {
+    /// A file holding the latest checkpoint.
+    File(String),
+    /// A git repository; the checkpoint file is committed.
+    Git(String),
+}
+
+impl Witness {
+    pub fn parse(s: &str) -> Result<Witness, String> {
+        let (kind, rest) = s.split_once(':').unwrap_or(("", s));
+        let rest = rest.trim();
+        if rest.is_empty() || rest.chars().any(char::is_control) {
+            return Err(format!("witness `{s}`: give a path after the scheme, e.g. file:../witness/audit.checkpoint"));
+        }
+        match kind {
+            "file" => Ok(Witness::File(rest.to_string())),
+            "git" => Ok(Witness::Git(rest.to_string())),
+            _ => Err(format!("witness `{s}`: use file:PATH or git:PATH")),
+        }
+    }
+}
+
 /// The whole `custody.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -162,6 +197,9 @@ pub struct Config {
     /// Optional `[gate]`: what `custody gate` fails on.
     #[serde(default)]
     pub gate: GateConfig,
+    /// Optional `[audit]`: witnesses of the audit log.
+    #[serde(default)]
+    pub audit: AuditConfig,
 }
 
 /// A configuration problem, located in the file.
@@ -215,6 +253,9 @@ impl Config {
         }
         if cfg.store.path.trim().is_empty() {
             return Err(at(find("path"), "store.path is empty".into()));
+        }
+        for w in &cfg.audit.witnesses {
+            Witness::parse(w).map_err(|e| at(find("witnesses"), e))?;
         }
         let g = &cfg.gate;
         if g.fail_on != "none" && g.fail_on().is_none() {
@@ -275,6 +316,11 @@ impl Config {
             out.push_str(&format!("provisions = [{}]\n", list(&self.gate.provisions)));
             out.push_str(&format!("ignore = [{}]\n", list(&self.gate.ignore)));
             out.push_str(&format!("require_audit = {}\n", self.gate.require_audit));
+        }
+        if self.audit != AuditConfig::default() {
+            let list: Vec<String> = self.audit.witnesses.iter().map(|x| quote(x)).collect();
+            out.push_str("\n[audit]\n");
+            out.push_str(&format!("witnesses = [{}]\n", list.join(", ")));
         }
         out
     }

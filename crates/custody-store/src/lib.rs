@@ -8,7 +8,7 @@ mod audit;
 mod migrate;
 mod sqlite;
 
-pub use audit::{Actor, hex_sha256, scan_digest};
+pub use audit::{Actor, Writer, hex_sha256, scan_digest};
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
 pub use sqlite::{OpenOptions, Opened, SqliteStore};
 
@@ -35,6 +35,18 @@ pub enum StoreError {
     Io { path: PathBuf, detail: String },
     #[error("store backend `{scheme}` is not available in this build")]
     UnsupportedBackend { scheme: String },
+    #[error(
+        "nothing was written to {path}: the audit log's signing key was not given, and custody never writes what it cannot seal"
+    )]
+    AuditKeyMissing { path: PathBuf },
+    #[error("nothing was written to {path}: its audit log has {count} entr{} after the last signed checkpoint (from entry {from}), added without custody's key or by an interrupted command; custody never signs over them", if *count == 1 { "y" } else { "ies" })]
+    AuditUnsealed { path: PathBuf, from: u64, count: u64 },
+    #[error("nothing was written to {path}: its audit log does not verify ({detail})")]
+    AuditTampered { path: PathBuf, detail: String },
+    #[error("{what} was recorded in {path} by someone else meanwhile; nothing was written")]
+    Taken { path: PathBuf, what: String },
+    #[error("the store {path} is read-only here: {detail}")]
+    ReadOnly { path: PathBuf, detail: String },
     #[error("store error on {path}: {detail}")]
     Other { path: PathBuf, detail: String },
 }
@@ -60,6 +72,19 @@ impl StoreError {
             StoreError::UnsupportedBackend { .. } => {
                 Some("use a SQLite path (the default); PostgreSQL support is planned")
             }
+            StoreError::AuditKeyMissing { .. } => Some(
+                "restore audit.key (beside the store) from its backup; read-only commands (assess, report, audit verify) still work; see docs/audit.md",
+            ),
+            StoreError::AuditUnsealed { .. } => Some(
+                "run `custody audit verify` and review the entries it lists; if they are genuine, `custody audit accept COUNT --reason TEXT` seals them with an entry that says so",
+            ),
+            StoreError::AuditTampered { .. } => {
+                Some("run `custody audit verify` for the details; restore the store from a backup that verifies")
+            }
+            StoreError::Taken { .. } => Some("run the command again; it picks the next free name"),
+            StoreError::ReadOnly { .. } => Some(
+                "read-only commands work with read access; writing needs write access to the store and its directory",
+            ),
             StoreError::Io { .. } | StoreError::Other { .. } => None,
         }
     }
@@ -245,6 +270,34 @@ pub struct StoredRecord {
     pub superseded_by: Option<i64>,
 }
 
+/// Which key a new record takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKey<'a> {
+    /// This key; a current record with it is superseded (a new version).
+    Replace(&'a str),
+    /// This key, which must be free: refused with [`StoreError::Taken`] if a current record
+    /// has it (e.g. a release number another process took meanwhile).
+    New(&'a str),
+    /// `<prefix>#<n>` with the next free `n`, chosen inside the writing transaction.
+    Next(&'a str),
+}
+
+/// Everything `custody audit verify` compares, read in one transaction so a writer working at
+/// the same time cannot make it see half a change.
+#[derive(Debug, Clone, Default)]
+pub struct AuditView {
+    pub vkey: Option<String>,
+    /// Every entry in order, with the leaf hash stored when it was appended.
+    pub entries: Vec<(custody_audit::Entry, Vec<u8>)>,
+    /// Signed checkpoints, by size.
+    pub checkpoints: Vec<(u64, String)>,
+    /// Every record row, superseded ones included, by id.
+    pub records: Vec<StoredRecord>,
+    /// For each scan a `scan` entry names: its id and the digest recomputed from its rows
+    /// (`None` when the scan is gone).
+    pub scan_digests: Vec<(i64, Option<String>)>,
+}
+
 /// What custody needs from a store.
 pub trait Store {
     /// Where the store is, for messages.
@@ -303,8 +356,10 @@ pub trait Store {
         summary_json: &str,
     ) -> Result<i64>;
 
-    /// Who acts for the audit entries this store appends from now on.
-    fn set_actor(&mut self, actor: Actor);
+    /// Who acts, and the key that seals the log, for the writes from now on.
+    fn set_writer(&mut self, writer: Writer);
+    /// Who acts.
+    fn actor(&self) -> &Actor;
     /// Appends an audit entry for a state change that lives outside the store (custody.toml
     /// edits, files written by restore). Returns its sequence number.
     fn log_event(
@@ -314,12 +369,12 @@ pub trait Store {
         attachment_sha256: Option<&str>,
         at: &str,
     ) -> Result<u64>;
-    /// Appends a record (a new version if (kind, key) exists) and its audit entry, in one
-    /// transaction.
+    /// Appends a record and its audit entry, in one transaction; the key is decided inside it
+    /// (see [`RecordKey`]).
     fn add_record(
         &mut self,
         kind: &str,
-        key: &str,
+        key: RecordKey<'_>,
         payload: &serde_json::Value,
         attachment_sha256: Option<&str>,
         at: &str,
@@ -332,8 +387,12 @@ pub trait Store {
     fn audit_entries(&self) -> Result<Vec<(custody_audit::Entry, Vec<u8>)>>;
     /// Signed checkpoints, by size.
     fn audit_checkpoints(&self) -> Result<Vec<(u64, String)>>;
-    /// Stores a signed checkpoint (a note) for `size` entries.
-    fn add_audit_checkpoint(&mut self, size: u64, note: &str, at: &str) -> Result<()>;
+    /// Seals exactly `count` entries found after the last signed checkpoint, which a person has
+    /// reviewed, by appending an `audit.accept` entry that names them and the reason. Refused
+    /// if the count differs (the log changed since the review). Returns the entry's sequence.
+    fn accept_unsealed(&mut self, count: u64, reason: &str, at: &str) -> Result<u64>;
+    /// What `custody audit verify` compares, read in one transaction.
+    fn audit_view(&self) -> Result<AuditView>;
     /// The log's verifier key, once set.
     fn audit_vkey(&self) -> Result<Option<String>>;
     /// Sets the verifier key; refuses to replace a different one (that would let anyone re-sign
@@ -348,6 +407,15 @@ pub trait Store {
 pub fn open(location: &str, opts: &OpenOptions) -> Result<Box<dyn Store>> {
     match backend_of(location)? {
         Backend::Sqlite(path) => Ok(Box::new(SqliteStore::open(&path, opts)?)),
+    }
+}
+
+/// Opens the store at `location` for reading only: nothing is created, migrated or written, so
+/// read access is enough (an auditor's). A store whose schema is older than this custody is
+/// refused with a hint to let a writing command upgrade it.
+pub fn open_read_only(location: &str, opts: &OpenOptions) -> Result<Box<dyn Store>> {
+    match backend_of(location)? {
+        Backend::Sqlite(path) => Ok(Box::new(SqliteStore::open_read_only(&path, opts)?)),
     }
 }
 

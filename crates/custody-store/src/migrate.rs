@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (3, "inventory", include_str!("../migrations/sqlite/0003_inventory.sql")),
     (4, "snapshots", include_str!("../migrations/sqlite/0004_snapshots.sql")),
     (5, "audit-records", include_str!("../migrations/sqlite/0005_audit_records.sql")),
+    (6, "audit-clock", include_str!("../migrations/sqlite/0006_audit_clock.sql")),
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

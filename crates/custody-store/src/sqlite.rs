@@ -5,7 +5,7 @@ use crate::{
     AssetRow, ConfigChange, EdgeRow, FileCacheRow, FileIdentity, Result, ScanHead, ScanRecord, Store, StoreError,
     StoredOrganisation, StoredScan, StoredSystem, UseRow,
 };
-use crate::{AttestEvent, SnapshotFileRow, SnapshotRecord, StoredSnapshot};
+use crate::{AttestEvent, RecordKey, SnapshotFileRow, SnapshotRecord, StoredSnapshot};
 use custody_core::{Exposure, Role, System};
 use custody_core::{Finding, Location, Severity};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
@@ -44,7 +44,7 @@ pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
     busy_ms: u64,
-    actor: crate::audit::Actor,
+    writer: crate::audit::Writer,
 }
 
 enum State {
@@ -97,6 +97,77 @@ impl SqliteStore {
         Ok((store, how))
     }
 
+    /// Opens an existing store for reading only: no file is created, nothing is migrated or
+    /// written, so read access to the database is enough. When SQLite cannot create the WAL
+    /// index beside a read-only database it is opened as immutable (no other process can be
+    /// writing it then: nobody has write access).
+    pub fn open_read_only(path: &Path, opts: &OpenOptions) -> Result<SqliteStore> {
+        if !path.exists() {
+            return Err(StoreError::Missing { path: path.to_path_buf() });
+        }
+        let busy_ms = u64::try_from(opts.busy_timeout.as_millis()).unwrap_or(u64::MAX);
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let attempt = |uri: &str| -> Result<SqliteStore> {
+            let conn = Connection::open_with_flags(uri, flags).map_err(|e| map_err(path, busy_ms, e))?;
+            conn.busy_timeout(opts.busy_timeout).map_err(|e| map_err(path, busy_ms, e))?;
+            let store =
+                SqliteStore { conn, path: path.to_path_buf(), busy_ms, writer: crate::audit::Writer::default() };
+            store.conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0)).map_err(|e| store.map(e))?;
+            Ok(store)
+        };
+        let uri = |extra: &str| {
+            // Percent-encode what a URI path cannot hold as it is.
+            let mut u = String::from("file:");
+            for b in path.as_os_str().as_encoded_bytes() {
+                match b {
+                    b'%' | b'?' | b'#' => u.push_str(&format!("%{b:02X}")),
+                    _ => u.push(char::from(*b)),
+                }
+            }
+            format!("{u}?mode=ro{extra}")
+        };
+        let store = match attempt(&uri("")) {
+            Ok(s) => s,
+            Err(StoreError::Io { .. }) => attempt(&uri("&immutable=1"))?,
+            Err(e) => return Err(e),
+        };
+        match store.state()? {
+            State::Custody => {}
+            State::Empty => {
+                return Err(StoreError::Foreign {
+                    path: path.to_path_buf(),
+                    detail: "the database is empty (was it created by `custody init`?)".into(),
+                });
+            }
+        }
+        let applied = store.applied()?;
+        for (version, sum) in &applied {
+            match MIGRATIONS.iter().find(|(v, _, _)| v == version) {
+                None => {
+                    return Err(StoreError::TooNew {
+                        path: path.to_path_buf(),
+                        found: *version,
+                        supported: LATEST_VERSION,
+                    });
+                }
+                Some((_, _, sql)) if checksum(sql) != *sum => {
+                    return Err(StoreError::MigrationChanged { path: path.to_path_buf(), version: *version });
+                }
+                Some(_) => {}
+            }
+        }
+        let version = applied.iter().map(|(v, _)| *v).max().unwrap_or(0);
+        if version < LATEST_VERSION {
+            return Err(StoreError::ReadOnly {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "its schema is v{version}, older than this custody's v{LATEST_VERSION}; any writing command (with write access) upgrades it"
+                ),
+            });
+        }
+        Ok(store)
+    }
+
     /// Creates a store at an older schema version. For upgrade tests only.
     #[doc(hidden)]
     pub fn create_at_version(path: &Path, version: u32) -> Result<SqliteStore> {
@@ -117,7 +188,7 @@ impl SqliteStore {
         let busy_ms = u64::try_from(opts.busy_timeout.as_millis()).unwrap_or(u64::MAX);
         let conn = Connection::open_with_flags(path, flags).map_err(|e| map_err(path, busy_ms, e))?;
         conn.busy_timeout(opts.busy_timeout).map_err(|e| map_err(path, busy_ms, e))?;
-        let store = SqliteStore { conn, path: path.to_path_buf(), busy_ms, actor: crate::audit::Actor::default() };
+        let store = SqliteStore { conn, path: path.to_path_buf(), busy_ms, writer: crate::audit::Writer::default() };
         // Reading the header is the first thing that notices a file that is not SQLite.
         store.conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0)).map_err(|e| store.map(e))?;
         store.conn.pragma_update(None, "foreign_keys", true).map_err(|e| store.map(e))?;
@@ -364,6 +435,7 @@ impl Store for SqliteStore {
         let busy = self.busy_ms;
         let m = |e: rusqlite::Error| map_err(&path, busy, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let mut seal = crate::audit::Seal::new(&self.writer, &path);
         let taken: bool = tx
             .query_row("SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?1)", params![snap.name], |r| r.get(0))
             .map_err(m)?;
@@ -413,10 +485,8 @@ impl Store for SqliteStore {
             snap.files.iter().map(|f| (f.path.as_str(), f.object.as_str(), f.size)).collect();
         files.sort();
         let manifest = crate::audit::hex_sha256(&serde_json::to_vec(&files).unwrap_or_default());
-        crate::audit::append(
+        seal.append(
             &tx,
-            &path,
-            &self.actor,
             &snap.created_at,
             "snapshot",
             serde_json::json!({
@@ -430,6 +500,7 @@ impl Store for SqliteStore {
             }),
             None,
         )?;
+        seal.finish(&tx, &snap.created_at)?;
         tx.commit().map_err(m)?;
         Ok(id)
     }
@@ -475,6 +546,7 @@ impl Store for SqliteStore {
         let busy = self.busy_ms;
         let m = |err| map_err(&path, busy, err);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let mut seal = crate::audit::Seal::new(&self.writer, &path);
         tx.execute(
             "INSERT INTO attest_event (at, kind, subject, snapshot, outcome, root_digest, detail_json)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -483,10 +555,8 @@ impl Store for SqliteStore {
         .map_err(m)?;
         let id = tx.last_insert_rowid();
         let detail: serde_json::Value = serde_json::from_str(&e.detail_json).unwrap_or(serde_json::Value::Null);
-        crate::audit::append(
+        seal.append(
             &tx,
-            &path,
-            &self.actor,
             &e.at,
             &format!("integrity.{}", e.kind),
             serde_json::json!({
@@ -499,6 +569,7 @@ impl Store for SqliteStore {
             }),
             None,
         )?;
+        seal.finish(&tx, &e.at)?;
         tx.commit().map_err(m)?;
         Ok(id)
     }
@@ -548,6 +619,7 @@ impl Store for SqliteStore {
         let busy = self.busy_ms;
         let m = |e: rusqlite::Error| map_err(&path, busy, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let mut seal = crate::audit::Seal::new(&self.writer, &path);
         let mut changes = Vec::new();
         let mut change = |kind: &str, subject: &str, detail: String| {
             changes.push(ConfigChange { at: at.to_string(), kind: kind.into(), subject: subject.into(), detail });
@@ -651,16 +723,15 @@ impl Store for SqliteStore {
         if !changes.is_empty() {
             let list: Vec<serde_json::Value> =
                 changes.iter().map(|c| serde_json::json!([c.kind, c.subject, c.detail])).collect();
-            crate::audit::append(
+            seal.append(
                 &tx,
-                &path,
-                &self.actor,
                 at,
                 "organisation.changed",
                 serde_json::json!({ "organisation": name, "changes": list }),
                 None,
             )?;
         }
+        seal.finish(&tx, at)?;
         tx.commit().map_err(m)?;
         Ok(changes)
     }
@@ -726,6 +797,7 @@ impl Store for SqliteStore {
         let busy = self.busy_ms;
         let m = |e: rusqlite::Error| map_err(&path, busy, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let mut seal = crate::audit::Seal::new(&self.writer, &path);
         let uses_blob = encode_uses(&scan.uses);
         tx.execute(
             "INSERT INTO scan (root, started_at, duration_ms, stats_json, summary_json, uses_blob) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -786,10 +858,8 @@ impl Store for SqliteStore {
             )
             .map_err(m)?;
         }
-        crate::audit::append(
+        seal.append(
             &tx,
-            &path,
-            &self.actor,
             &scan.started_at,
             "scan",
             serde_json::json!({
@@ -801,6 +871,7 @@ impl Store for SqliteStore {
             }),
             None,
         )?;
+        seal.finish(&tx, &scan.started_at)?;
         tx.commit().map_err(m)?;
         Ok(id)
     }
@@ -929,6 +1000,7 @@ impl Store for SqliteStore {
         let busy = self.busy_ms;
         let m = |e| map_err(&path, busy, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let mut seal = crate::audit::Seal::new(&self.writer, &path);
         // The data lives with the scan that first recorded it; point at that one.
         let n = tx
             .execute(
@@ -941,21 +1013,18 @@ impl Store for SqliteStore {
             return Err(StoreError::Other { path: self.path.clone(), detail: format!("no scan {same_as} to repeat") });
         }
         let id = tx.last_insert_rowid();
-        crate::audit::append(
-            &tx,
-            &path,
-            &self.actor,
-            started_at,
-            "scan.unchanged",
-            serde_json::json!({ "scan": id, "same_as": same_as }),
-            None,
-        )?;
+        seal.append(&tx, started_at, "scan.unchanged", serde_json::json!({ "scan": id, "same_as": same_as }), None)?;
+        seal.finish(&tx, started_at)?;
         tx.commit().map_err(m)?;
         Ok(id)
     }
 
-    fn set_actor(&mut self, actor: crate::audit::Actor) {
-        self.actor = actor;
+    fn set_writer(&mut self, writer: crate::audit::Writer) {
+        self.writer = writer;
+    }
+
+    fn actor(&self) -> &crate::audit::Actor {
+        &self.writer.actor
     }
 
     fn log_event(
@@ -969,7 +1038,9 @@ impl Store for SqliteStore {
         let busy = self.busy_ms;
         let m = |e| map_err(&path, busy, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
-        let seq = crate::audit::append(&tx, &path, &self.actor, at, kind, payload.clone(), attachment_sha256)?;
+        let mut seal = crate::audit::Seal::new(&self.writer, &path);
+        let seq = seal.append(&tx, at, kind, payload.clone(), attachment_sha256)?;
+        seal.finish(&tx, at)?;
         tx.commit().map_err(m)?;
         Ok(seq)
     }
@@ -977,7 +1048,7 @@ impl Store for SqliteStore {
     fn add_record(
         &mut self,
         kind: &str,
-        key: &str,
+        key: RecordKey<'_>,
         payload: &serde_json::Value,
         attachment_sha256: Option<&str>,
         at: &str,
@@ -986,40 +1057,66 @@ impl Store for SqliteStore {
         let busy = self.busy_ms;
         let m = |e| map_err(&path, busy, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
-        let previous: Option<i64> = tx
-            .query_row(
+        let mut seal = crate::audit::Seal::new(&self.writer, &path);
+        let current = |k: &str| -> Result<Option<i64>> {
+            tx.query_row(
                 "SELECT id FROM record WHERE kind = ?1 AND key = ?2 AND superseded_by IS NULL",
-                params![kind, key],
+                params![kind, k],
                 |r| r.get(0),
             )
             .optional()
-            .map_err(m)?;
-        let seq = crate::audit::append(
+            .map_err(m)
+        };
+        // The key is decided here, inside the transaction that writes it, so two writers can
+        // never both take the same one.
+        let (key, previous) = match key {
+            RecordKey::Replace(k) => (k.to_string(), current(k)?),
+            RecordKey::New(k) => {
+                if current(k)?.is_some() {
+                    return Err(StoreError::Taken { path: path.clone(), what: format!("{kind} `{k}`") });
+                }
+                (k.to_string(), None)
+            }
+            RecordKey::Next(prefix) => {
+                let used: i64 = tx
+                    .query_row("SELECT count(DISTINCT key) FROM record WHERE kind = ?1", params![kind], |r| r.get(0))
+                    .map_err(m)?;
+                let mut n = used + 1;
+                loop {
+                    let k = format!("{prefix}#{n}");
+                    if current(&k)?.is_none() {
+                        break (k, None);
+                    }
+                    n += 1;
+                }
+            }
+        };
+        let seq = seal.append(
             &tx,
-            &path,
-            &self.actor,
             at,
             &format!("record.{kind}"),
             serde_json::json!({ "key": key, "record": payload, "supersedes": previous }),
             attachment_sha256,
         )?;
-        let role = self.actor.role.map(|r| r.as_str().to_string());
+        let actor = &self.writer.actor;
+        let role = actor.role.map(|r| r.as_str().to_string());
         tx.execute(
             "INSERT INTO record (kind, key, payload_json, actor, role, at, audit_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![kind, key, payload.to_string(), self.actor.name, role, at, to_i64(seq)],
+            params![kind, key, payload.to_string(), actor.name, role, at, to_i64(seq)],
         )
         .map_err(m)?;
         let id = tx.last_insert_rowid();
         if let Some(p) = previous {
             tx.execute("UPDATE record SET superseded_by = ?1 WHERE id = ?2", params![id, p]).map_err(m)?;
         }
+        seal.finish(&tx, at)?;
         tx.commit().map_err(m)?;
         Ok(crate::StoredRecord {
             id,
             kind: kind.to_string(),
-            key: key.to_string(),
+            key,
             payload: payload.clone(),
-            actor: self.actor.name.clone(),
+            actor: actor.name.clone(),
             role,
             at: at.to_string(),
             audit_seq: seq,
@@ -1043,14 +1140,49 @@ impl Store for SqliteStore {
         crate::audit::checkpoints(&self.conn, &self.path)
     }
 
-    fn add_audit_checkpoint(&mut self, size: u64, note: &str, at: &str) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT OR IGNORE INTO audit_checkpoint (size, note, at) VALUES (?1, ?2, ?3)",
-                params![to_i64(size), note, at],
-            )
-            .map_err(|e| self.map(e))?;
-        Ok(())
+    fn accept_unsealed(&mut self, count: u64, reason: &str, at: &str) -> Result<u64> {
+        let path = self.path.clone();
+        let busy = self.busy_ms;
+        let m = |e| map_err(&path, busy, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let mut seal = crate::audit::Seal::accepting(&self.writer, &path, count);
+        let first: i64 =
+            tx.query_row("SELECT coalesce(max(seq) + 1, 0) FROM audit_entry", [], |r| r.get(0)).map_err(m)?;
+        let from = u64::try_from(first).unwrap_or(0).saturating_sub(count);
+        let seq = seal.append(
+            &tx,
+            at,
+            "audit.accept",
+            serde_json::json!({ "from": from, "count": count, "reason": reason }),
+            None,
+        )?;
+        seal.finish(&tx, at)?;
+        tx.commit().map_err(m)?;
+        Ok(seq)
+    }
+
+    fn audit_view(&self) -> Result<crate::AuditView> {
+        // One read transaction: in WAL mode it sees one snapshot of the database, whatever
+        // writers commit meanwhile.
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.map(e))?;
+        let entries = crate::audit::entries(&tx, &self.path)?;
+        let mut scan_digests = Vec::new();
+        for (e, _) in &entries {
+            if e.kind == "scan"
+                && let Some(id) = e.payload.get("scan").and_then(serde_json::Value::as_i64)
+            {
+                scan_digests.push((id, self.stored_scan_digest(id)?));
+            }
+        }
+        let view = crate::AuditView {
+            vkey: crate::audit::vkey(&tx, &self.path)?,
+            checkpoints: crate::audit::checkpoints(&tx, &self.path)?,
+            records: self.all_records()?,
+            entries,
+            scan_digests,
+        };
+        tx.commit().map_err(|e| self.map(e))?;
+        Ok(view)
     }
 
     fn audit_vkey(&self) -> Result<Option<String>> {

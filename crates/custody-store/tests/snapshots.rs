@@ -1,6 +1,8 @@
 //! Snapshots and integrity events: stored whole, read back, never replaced; an upgrade from
 //! version 3 adds the tables.
 
+mod common;
+
 use custody_store::{AttestEvent, OpenOptions, SnapshotFileRow, SnapshotRecord, SqliteStore, Store, StoreError};
 
 fn record(name: &str) -> SnapshotRecord {
@@ -27,7 +29,7 @@ fn record(name: &str) -> SnapshotRecord {
 #[test]
 fn snapshots_round_trip_and_names_are_used_once() {
     let dir = tempfile::tempdir().expect("tmp");
-    let (mut s, _) = SqliteStore::open_or_create(&dir.path().join("c.db"), &OpenOptions::default()).expect("open");
+    let mut s = common::store_at(&dir.path().join("c.db"));
     let id = s.record_snapshot(&record("v1")).expect("record");
     let got = s.snapshot("v1").expect("read").expect("present");
     assert_eq!(got.id, id);
@@ -47,7 +49,7 @@ fn snapshots_round_trip_and_names_are_used_once() {
 #[test]
 fn events_are_appended_and_checked() {
     let dir = tempfile::tempdir().expect("tmp");
-    let (mut s, _) = SqliteStore::open_or_create(&dir.path().join("c.db"), &OpenOptions::default()).expect("open");
+    let mut s = common::store_at(&dir.path().join("c.db"));
     let ev = |kind: &str, outcome: &str| AttestEvent {
         at: "2026-11-30T12:00:00Z".into(),
         kind: kind.into(),
@@ -70,6 +72,7 @@ fn a_version_3_store_is_upgraded_with_the_snapshot_tables() {
     let p = dir.path().join("c.db");
     drop(SqliteStore::create_at_version(&p, 3).expect("v3"));
     let mut s = SqliteStore::open(&p, &OpenOptions::default()).expect("upgrade");
+    common::sealed(&mut s);
     assert!(s.schema_version().expect("v") >= 4);
     s.record_snapshot(&record("v1")).expect("record");
     assert!(dir.path().join("c.db.pre-v3.bak").is_file());

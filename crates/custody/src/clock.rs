@@ -18,3 +18,12 @@ pub fn now() -> Result<String, Failure> {
     let t = t.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(t);
     t.format(&Rfc3339).map_err(|e| Failure::new(format!("cannot format the time: {e}")))
 }
+
+/// The wall clock when `CUSTODY_NOW` fixes the time, so a backdated audit entry keeps saying
+/// when it was really written; `None` when the clock is the wall clock.
+pub fn wall_clock_if_injected() -> Option<String> {
+    std::env::var_os("CUSTODY_NOW")?;
+    let t = OffsetDateTime::now_utc();
+    let t = t.replace_nanosecond(0).unwrap_or(t);
+    t.format(&Rfc3339).ok()
+}

@@ -1,11 +1,20 @@
-//! Signing checkpoints of the audit log. The Ed25519 key lives next to the store
-//! (`audit.key`, mode 0600), created with the store; the store keeps the verifier key. After
-//! every command that changed the store, a checkpoint (C2SP signed note) for the new size is
-//! signed and stored.
+//! The audit log's files outside the database, and its witnesses.
+//!
+//! Beside the store live `audit.key` (the Ed25519 signing key, mode 0600, created with the
+//! store) and `audit.checkpoint` (the latest checkpoint custody signed, written atomically after
+//! every command that wrote). The store signs a checkpoint inside every writing transaction
+//! (`custody_store::Writer`); this module gives it the key and the checkpoint kept outside, and
+//! afterwards keeps `audit.checkpoint` and the configured witnesses up to date.
+//!
+//! What each catches: the signed checkpoints in the database catch any edit, insertion,
+//! deletion or reordering of entries they cover. `audit.checkpoint` catches a rollback or
+//! truncation of the database by someone who cannot also write that file; a witness catches it
+//! even from someone who can write both (the witness is elsewhere). See docs/audit.md.
 
 use crate::failure::Failure;
 use crate::fsutil::atomic_write;
-use custody_audit::{Frontier, SigningKey};
+use custody_audit::{SigningKey, VerifierKey, verify_checkpoint};
+use custody_core::config::Witness;
 use custody_store::Store;
 use std::path::{Path, PathBuf};
 
@@ -16,46 +25,67 @@ pub fn origin(org: &str) -> String {
     format!("custody.invalid/audit/{}", slug.trim_matches('-'))
 }
 
-/// Where the signing key of the store at `location` lives.
-pub fn key_path(location: &str) -> PathBuf {
-    let db = Path::new(location.strip_prefix("sqlite:").unwrap_or(location));
-    db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("audit.key")
+/// The files of the log of the store at `location`, beside its database.
+pub struct LogFiles {
+    pub key: PathBuf,
+    pub state: PathBuf,
+    lock: PathBuf,
 }
 
-/// Makes sure the store has a verifier key and a matching signing key exists; creates both for a
-/// new log. Returns the signing key when available (a log whose key file is gone can still be
-/// verified, not extended with checkpoints).
-pub fn ensure_key(store: &mut dyn Store, location: &str, org: &str) -> Result<Option<SigningKey>, Failure> {
-    let path = key_path(location);
+pub fn files(location: &str) -> LogFiles {
+    let db = Path::new(location.strip_prefix("sqlite:").unwrap_or(location));
+    let dir = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    LogFiles { key: dir.join("audit.key"), state: dir.join("audit.checkpoint"), lock: dir.join("audit.lock") }
+}
+
+/// The signing key for a write. Created only for a new log (no verifier key, no entries);
+/// a log whose key file is gone is never written again without it: every later entry would be
+/// unsealed.
+pub fn signing_key(store: &mut dyn Store, location: &str, org: &str) -> Result<SigningKey, Failure> {
+    let path = files(location).key;
     let existing = match std::fs::read_to_string(&path) {
         Ok(t) => Some(SigningKey::parse(t.trim()).map_err(|e| {
             Failure::with_hint(
                 format!("{} is not a custody audit key: {e}", path.display()),
-                "restore the key file from backup",
+                "restore the key file from its backup (docs/audit.md)",
             )
         })?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Failure::io("read", &path, &e)),
     };
     match (store.audit_vkey()?, existing) {
-        (Some(v), Some(k)) if v == k.verifier().to_string() => Ok(Some(k)),
+        (Some(v), Some(k)) if v == k.verifier().to_string() => Ok(k),
         (Some(_), Some(_)) => Err(Failure::with_hint(
             format!("{} does not match the audit log's verifier key", path.display()),
             "use the key created with this store; custody never replaces a log's key",
         )),
-        (Some(_), None) => Ok(None),
-        (None, Some(k)) => {
+        (Some(_), None) => Err(Failure::with_hint(
+            format!(
+                "the audit log's signing key {} is missing, so nothing can be written: entries custody cannot seal would look like tampering forever",
+                path.display()
+            ),
+            "restore audit.key from its backup (docs/audit.md: keys); read-only commands (assess, report, audit verify) still work",
+        )),
+        (None, existing) => {
+            if !store.audit_checkpoints()?.is_empty() || !store.audit_entries()?.is_empty() {
+                return Err(Failure::with_hint(
+                    "the audit log has entries but no verifier key: it was tampered with",
+                    "restore the store from a backup that `custody audit verify` accepts",
+                ));
+            }
+            let k = match existing {
+                Some(k) => k,
+                None => {
+                    // The key is named after the log's origin, as the signed-note spec asks; the
+                    // origin stays that name even if the organisation is renamed later.
+                    let k = SigningKey::generate(&origin(org))
+                        .map_err(|e| Failure::new(format!("cannot create an audit key: {e}")))?;
+                    write_private(&path, k.to_text().as_bytes())?;
+                    k
+                }
+            };
             store.set_audit_vkey(&k.verifier().to_string())?;
-            Ok(Some(k))
-        }
-        (None, None) => {
-            // The key is named after the log's origin, as the signed-note spec asks; the origin
-            // stays that name even if the organisation is renamed later.
-            let k = SigningKey::generate(&origin(org))
-                .map_err(|e| Failure::new(format!("cannot create an audit key: {e}")))?;
-            write_private(&path, k.to_text().as_bytes())?;
-            store.set_audit_vkey(&k.verifier().to_string())?;
-            Ok(Some(k))
+            Ok(k)
         }
     }
 }
@@ -66,26 +96,168 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|e| Failure::io("protect", path, &e))
 }
 
-/// Signs and stores a checkpoint for the log's current size, if it grew since the last one.
-pub fn checkpoint(store: &mut dyn Store, location: &str, org: &str, at: &str) -> Result<Option<u64>, Failure> {
-    let Some(key) = ensure_key(store, location, org)? else { return Ok(None) };
-    let entries = store.audit_entries()?;
-    let size = entries.len() as u64;
-    let last = store.audit_checkpoints()?.last().map(|(s, _)| *s);
-    if size == 0 || last == Some(size) {
-        return Ok(None);
+/// The checkpoint kept in `audit.checkpoint`, if there is one.
+pub fn kept_checkpoint(location: &str) -> Result<Option<String>, Failure> {
+    read_note(&files(location).state)
+}
+
+fn read_note(path: &Path) -> Result<Option<String>, Failure> {
+    match std::fs::read(path) {
+        Ok(b) if b.len() > 64 * 1024 => {
+            Err(Failure::new(format!("{} is too large to be a checkpoint", path.display())))
+        }
+        Ok(b) => String::from_utf8(b)
+            .map(Some)
+            .map_err(|_| Failure::new(format!("{} is not a checkpoint (not UTF-8)", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Failure::io("read", path, &e)),
     }
-    // The leaf hashes stored when each entry was appended: a checkpoint commits to the log as
-    // written, and `custody audit verify` recomputes them.
-    let mut f = Frontier::new();
-    for (e, stored) in &entries {
-        let leaf = <[u8; 32]>::try_from(stored.as_slice())
-            .map_err(|_| Failure::new(format!("audit entry {} has a malformed leaf hash", e.seq)))?;
-        f.push(leaf);
+}
+
+/// Every checkpoint held outside the database that `custody audit verify` checks the log
+/// against: `audit.checkpoint`, then each witness, then `extra` files. (source, note).
+pub fn outside_checkpoints(
+    location: &str,
+    witnesses: &[(Witness, PathBuf)],
+    extra: &[PathBuf],
+) -> Result<Vec<(String, String)>, Failure> {
+    let mut out = Vec::new();
+    let state = files(location).state;
+    if let Some(n) = read_note(&state)? {
+        out.push((state.display().to_string(), n));
     }
-    let note = key
-        .sign_checkpoint(key.name(), size, &f.root())
-        .map_err(|e| Failure::new(format!("cannot sign the checkpoint: {e}")))?;
-    store.add_audit_checkpoint(size, &note, at)?;
-    Ok(Some(size))
+    for (w, path) in witnesses {
+        let file = witness_file(w, path);
+        if let Some(n) = read_note(&file)? {
+            out.push((format!("witness {}", file.display()), n));
+        }
+    }
+    for p in extra {
+        let n = read_note(p)?.ok_or_else(|| Failure::new(format!("{} does not exist", p.display())))?;
+        out.push((p.display().to_string(), n));
+    }
+    Ok(out)
+}
+
+/// The file a witness keeps its checkpoint in.
+fn witness_file(w: &Witness, path: &Path) -> PathBuf {
+    match w {
+        Witness::File(_) => path.to_path_buf(),
+        Witness::Git(_) => path.join("custody-audit.checkpoint"),
+    }
+}
+
+/// Replaces the checkpoint in `file` by `note` if `note` is newer and consistent with it
+/// (`consistent(old_size, old_root)` says whether the log still has that tree). Holds
+/// `lock` meanwhile, so concurrent commands never move the file backwards. Returns whether
+/// it wrote.
+fn advance(
+    file: &Path,
+    lock: &Path,
+    note: &str,
+    vkey: &VerifierKey,
+    consistent: &dyn Fn(u64, &custody_audit::Hash) -> bool,
+) -> Result<bool, Failure> {
+    let new = verify_checkpoint(note, vkey).map_err(|e| Failure::new(format!("the new checkpoint: {e}")))?;
+    let guard = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock)
+        .map_err(|e| Failure::io("open", lock, &e))?;
+    guard.lock().map_err(|e| Failure::io("lock", lock, &e))?;
+    if let Some(old) = read_note(file)? {
+        match verify_checkpoint(&old, vkey) {
+            Ok(cp) if cp.size >= new.size => return Ok(false),
+            Ok(cp) if !consistent(cp.size, &cp.root) => {
+                return Err(Failure::with_hint(
+                    format!(
+                        "{} holds a checkpoint of {} entries that this log no longer extends: it was rolled back or forked",
+                        file.display(),
+                        cp.size
+                    ),
+                    "run `custody audit verify`; the file was left as it was",
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                return Err(Failure::with_hint(
+                    format!("{} is not a checkpoint of this log: {e}", file.display()),
+                    "the file was left as it was; remove it only if you know where it came from",
+                ));
+            }
+        }
+    }
+    atomic_write(file, note.as_bytes()).map_err(|e| Failure::io("write", file, &e))?;
+    Ok(true)
+}
+
+/// After a command that wrote: keep the latest checkpoint in `audit.checkpoint` and send it to
+/// the witnesses. Problems are returned as warnings: the command's work is done and sealed.
+pub fn publish(store: &dyn Store, location: &str, witnesses: &[(Witness, PathBuf)]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let result = (|| -> Result<(), Failure> {
+        let Some(vkey) = store.audit_vkey()? else { return Ok(()) };
+        let vkey = VerifierKey::parse(&vkey).map_err(|e| Failure::new(format!("the verifier key: {e}")))?;
+        let Some((_, note)) = store.audit_checkpoints()?.pop() else { return Ok(()) };
+        let leaves: Vec<custody_audit::Hash> =
+            store.audit_entries()?.iter().filter_map(|(_, l)| <[u8; 32]>::try_from(l.as_slice()).ok()).collect();
+        let consistent = |size: u64, root: &custody_audit::Hash| {
+            usize::try_from(size).ok().and_then(|s| leaves.get(..s)).is_some_and(|p| custody_audit::root(p) == *root)
+        };
+        let f = files(location);
+        if let Err(Failure::Error { message, .. }) = advance(&f.state, &f.lock, &note, &vkey, &consistent) {
+            warnings.push(message);
+        }
+        for (w, path) in witnesses {
+            let file = witness_file(w, path);
+            let lock = path_with_suffix(&file, ".lock");
+            match advance(&file, &lock, &note, &vkey, &consistent) {
+                Ok(true) => {
+                    if let Witness::Git(_) = w
+                        && let Err(e) = git_commit(path, &note)
+                    {
+                        warnings.push(format!("witness {}: {e}", path.display()));
+                    }
+                }
+                Ok(false) => {}
+                Err(Failure::Error { message, .. }) => warnings.push(format!("witness: {message}")),
+                Err(Failure::BrokenPipe) => {}
+            }
+        }
+        Ok(())
+    })();
+    if let Err(Failure::Error { message, .. }) = result {
+        warnings.push(message);
+    }
+    warnings
+}
+
+fn path_with_suffix(p: &Path, suffix: &str) -> PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Commits the checkpoint file in a witness repository (git must be installed; the repository
+/// must exist). The commit message is the checkpoint's first two lines.
+fn git_commit(repo: &Path, note: &str) -> Result<(), String> {
+    let run = |args: &[&str]| -> Result<(), String> {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args(["-c", "user.name=custody", "-c", "user.email=custody@localhost", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!("git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()))
+        }
+    };
+    let subject: Vec<&str> = note.lines().take(2).collect();
+    run(&["add", "--", "custody-audit.checkpoint"])?;
+    run(&["commit", "--quiet", "-m", &format!("checkpoint {}", subject.join(" "))])
 }

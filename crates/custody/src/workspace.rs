@@ -21,10 +21,22 @@ pub fn root_of(config_path: &Path) -> &Path {
     }
 }
 
-/// `--config`, or custody.toml in the current directory or the nearest parent.
+/// An environment variable's value; empty counts as unset (`CUSTODY_DB= custody …`).
+pub fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// `--config` (or `CUSTODY_CONFIG`), or custody.toml in the current directory or the nearest
+/// parent.
 pub fn locate(g: &GlobalArgs) -> Result<PathBuf, Failure> {
     if let Some(p) = &g.config {
+        if p.as_os_str().is_empty() {
+            return Err(Failure::with_hint("--config is empty", "give the path of a custody.toml"));
+        }
         return Ok(p.clone());
+    }
+    if let Some(p) = env_nonempty("CUSTODY_CONFIG") {
+        return Ok(PathBuf::from(p));
     }
     let cwd = std::env::current_dir().map_err(|e| Failure::new(format!("cannot read the current directory: {e}")))?;
     cwd.ancestors().map(|d| d.join(CONFIG_FILE)).find(|p| p.is_file()).ok_or_else(|| {
@@ -75,14 +87,48 @@ pub fn load(g: &GlobalArgs) -> Result<Workspace, Failure> {
     Ok(Workspace { config_path, config })
 }
 
-/// `--db`, or the configured path relative to the directory of custody.toml.
-pub fn store_location(g: &GlobalArgs, config_path: &Path, config: &Config) -> String {
-    if let Some(db) = &g.db {
-        return db.clone();
+/// `--db` (or `CUSTODY_DB`), or the configured location; a configured path is relative to the
+/// directory of custody.toml, a URL (`postgres://…`) is taken as it is.
+pub fn store_location(g: &GlobalArgs, config_path: &Path, config: &Config) -> Result<String, Failure> {
+    if let Some(db) = explicit_db(g)? {
+        return Ok(db);
     }
-    let p = Path::new(&config.store.path);
+    let configured = config.store.path.as_str();
+    if configured.contains("://") || configured.starts_with("sqlite:") {
+        return Ok(configured.to_string());
+    }
+    let p = Path::new(configured);
     let full = if p.is_absolute() { p.to_path_buf() } else { root_of(config_path).join(p) };
-    full.to_string_lossy().into_owned()
+    Ok(full.to_string_lossy().into_owned())
+}
+
+/// `--db`, else a non-empty `CUSTODY_DB`.
+pub fn explicit_db(g: &GlobalArgs) -> Result<Option<String>, Failure> {
+    match &g.db {
+        Some(db) if db.is_empty() => {
+            Err(Failure::with_hint("--db is empty", "give a store location, or leave --db out"))
+        }
+        Some(db) => Ok(Some(db.clone())),
+        None => Ok(env_nonempty("CUSTODY_DB")),
+    }
+}
+
+/// The witnesses of `[audit]`, with their paths resolved against the directory of custody.toml.
+pub fn witnesses(ws: &Workspace) -> Vec<(custody_core::config::Witness, PathBuf)> {
+    use custody_core::config::Witness;
+    ws.config
+        .audit
+        .witnesses
+        .iter()
+        .filter_map(|w| Witness::parse(w).ok())
+        .map(|w| {
+            let p = match &w {
+                Witness::File(p) | Witness::Git(p) => PathBuf::from(p),
+            };
+            let full = if p.is_absolute() { p } else { root_of(&ws.config_path).join(p) };
+            (w, full)
+        })
+        .collect()
 }
 
 /// Store options; `CUSTODY_BUSY_TIMEOUT_MS` sets how long to wait for another process's lock.
@@ -94,13 +140,53 @@ pub fn open_options() -> custody_store::OpenOptions {
     o
 }
 
-/// Opens the store named by `--db` or custody.toml; it must exist. The actor for audit entries is
-/// `--actor` (else $CUSTODY_ACTOR, else $USER) acting as `--as`.
+/// Opens the store named by `--db` or custody.toml for writing; it must exist. The actor for
+/// audit entries is `--actor` (else $CUSTODY_ACTOR, else $USER) acting as `--as`; the audit key
+/// beside the store seals every write, and the checkpoint kept beside it must still be in the
+/// log.
 pub fn open_store(g: &GlobalArgs, ws: &Workspace) -> Result<Box<dyn custody_store::Store>, Failure> {
-    let location = store_location(g, &ws.config_path, &ws.config);
-    let mut store = custody_store::open(&location, &open_options())?;
-    store.set_actor(actor(g));
+    let location = store_location(g, &ws.config_path, &ws.config)?;
+    open_store_at(g, &location, &ws.config.organisation.name)
+}
+
+/// Opens the store at `location` for writing, as [`open_store`] does.
+pub fn open_store_at(
+    g: &GlobalArgs,
+    location: &str,
+    organisation: &str,
+) -> Result<Box<dyn custody_store::Store>, Failure> {
+    let mut store = custody_store::open(location, &open_options())?;
+    prepare_writes(g, store.as_mut(), location, organisation)?;
     Ok(store)
+}
+
+/// Gives a store opened for writing who acts, the audit key and the checkpoint kept outside.
+pub fn prepare_writes(
+    g: &GlobalArgs,
+    store: &mut dyn custody_store::Store,
+    location: &str,
+    organisation: &str,
+) -> Result<(), Failure> {
+    let key = crate::seal::signing_key(store, location, organisation)?;
+    store.set_writer(custody_store::Writer {
+        actor: actor(g),
+        key: Some(key),
+        known_checkpoint: crate::seal::kept_checkpoint(location)?,
+        recorded_at: crate::clock::wall_clock_if_injected(),
+    });
+    Ok(())
+}
+
+/// Opens the store for writing when `write`, else for reading only.
+pub fn open_store_for(g: &GlobalArgs, ws: &Workspace, write: bool) -> Result<Box<dyn custody_store::Store>, Failure> {
+    if write { open_store(g, ws) } else { open_store_read(g, ws) }
+}
+
+/// Opens the store named by `--db` or custody.toml for reading only: read access is enough,
+/// and nothing is created or changed.
+pub fn open_store_read(g: &GlobalArgs, ws: &Workspace) -> Result<Box<dyn custody_store::Store>, Failure> {
+    let location = store_location(g, &ws.config_path, &ws.config)?;
+    Ok(custody_store::open_read_only(&location, &open_options())?)
 }
 
 pub fn actor(g: &GlobalArgs) -> custody_store::Actor {

@@ -249,12 +249,18 @@ fn scan_facts(
 
 fn gather(g: &GlobalArgs, out: &Output) -> Result<Gathered, Failure> {
     let ws = workspace::load(g)?;
-    let store = workspace::open_store(g, &ws)?;
+    let store = workspace::open_store_read(g, &ws)?;
     let store = store.as_ref();
     let now = clock::now()?;
-    let entries = store.audit_entries()?;
-    let audit = match super::audit::check(store) {
-        Ok((problems, report)) => AuditFacts {
+    // One consistent view of the log, checked against every checkpoint kept outside the store:
+    // writers working meanwhile cannot make the gate see half a change.
+    let view = store.audit_view()?;
+    let location = workspace::store_location(g, &ws.config_path, &ws.config)?;
+    let checked = crate::seal::outside_checkpoints(&location, &workspace::witnesses(&ws), &[])
+        .and_then(|outside| super::audit::check(&view, &outside));
+    let entries = view.entries;
+    let audit = match checked {
+        Ok(super::audit::Checked { problems, report, .. }) => AuditFacts {
             available: true,
             ok: problems.is_empty(),
             problems,
@@ -537,7 +543,7 @@ pub fn gate(g: &GlobalArgs, args: &GateArgs, out: &mut Output) -> CmdResult {
     let mut result = custody_assess::gate(&a, &gathered.input, &policy);
     // A system whose shipped assets changed since its last release, and whose new version a
     // release would refuse, fails the gate too.
-    let store = workspace::open_store(g, &gathered.ws)?;
+    let store = workspace::open_store_read(g, &gathered.ws)?;
     if let Some(scan) = store.latest_scan(None)? {
         for sys in &gathered.ws.config.systems {
             let c = super::lifecycle::candidate(store.as_ref(), sys, &scan, None, None)?;

@@ -84,12 +84,11 @@ fn ser_json(m: &Manifest) -> Value {
 
 /// The store named by --db or custody.toml, when there is one (sign and verify work without).
 fn optional_store(g: &GlobalArgs, out: &Output) -> Option<Box<dyn Store>> {
-    let opened = if let Some(db) = &g.db {
-        custody_store::open(db, &workspace::open_options()).map_err(Failure::from)
-    } else if workspace::locate(g).is_ok() {
-        workspace::load(g).and_then(|ws| workspace::open_store(g, &ws))
-    } else {
-        return None;
+    let opened = match workspace::explicit_db(g) {
+        Ok(Some(_)) => required_store(g),
+        Ok(None) if workspace::locate(g).is_ok() => required_store(g),
+        Ok(None) => return None,
+        Err(e) => Err(e),
     };
     match opened {
         Ok(s) => Some(s),
@@ -101,10 +100,12 @@ fn optional_store(g: &GlobalArgs, out: &Output) -> Option<Box<dyn Store>> {
     }
 }
 
-/// The store named by --db or custody.toml; snapshots need one.
+/// The store named by --db or custody.toml, opened for writing with the same actor, role and
+/// audit key whichever names it; snapshots need one.
 fn required_store(g: &GlobalArgs) -> Result<Box<dyn Store>, Failure> {
-    if let Some(db) = &g.db {
-        return Ok(custody_store::open(db, &workspace::open_options())?);
+    if let Some(db) = workspace::explicit_db(g)? {
+        let org = workspace::load(g).map(|ws| ws.config.organisation.name).unwrap_or_default();
+        return workspace::open_store_at(g, &db, &org);
     }
     let ws = workspace::load(g)?;
     workspace::open_store(g, &ws)

@@ -5,7 +5,7 @@ use crate::output::{Output, Style};
 use crate::workspace;
 use custody_audit::{Entry, Export, Hash, Problem, VerifierKey};
 use custody_cli::{AuditCommand, Format, GlobalArgs};
-use custody_store::Store;
+use custody_store::{AuditView, Store};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -15,21 +15,77 @@ fn hex(h: &[u8]) -> String {
 
 pub fn run(g: &GlobalArgs, cmd: &AuditCommand, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let store = workspace::open_store(g, &ws)?;
+    if let AuditCommand::Accept { count, reason } = cmd {
+        return accept(g, &ws, *count, reason, out);
+    }
+    let store = workspace::open_store_read(g, &ws)?;
     match cmd {
-        AuditCommand::Verify { format } => verify(store.as_ref(), *format, out),
+        AuditCommand::Verify { format, checkpoint } => {
+            let location = workspace::store_location(g, &ws.config_path, &ws.config)?;
+            let outside = crate::seal::outside_checkpoints(&location, &workspace::witnesses(&ws), checkpoint)?;
+            verify(store.as_ref(), &outside, *format, out)
+        }
         AuditCommand::Log { format } => log(store.as_ref(), *format, out),
         AuditCommand::Prove { n } => prove(store.as_ref(), *n, out),
         AuditCommand::Consistency { old, new } => consistency(store.as_ref(), *old, *new, out),
         AuditCommand::Export { out: path } => export(store.as_ref(), path.as_deref(), out),
+        AuditCommand::Checkpoint => {
+            let (_, note) = latest_checkpoint(store.as_ref())?;
+            out.raw(&note)?;
+            Ok(Outcome::Ok)
+        }
+        AuditCommand::Witness => {
+            let location = workspace::store_location(g, &ws.config_path, &ws.config)?;
+            let witnesses = workspace::witnesses(&ws);
+            if witnesses.is_empty() {
+                return Err(Failure::with_hint(
+                    "no witnesses are configured",
+                    "add [audit] witnesses = [\"file:PATH\"] or [\"git:PATH\"] to custody.toml",
+                ));
+            }
+            let warnings = crate::seal::publish(store.as_ref(), &location, &witnesses);
+            for w in &warnings {
+                out.warn(w);
+            }
+            if warnings.is_empty() {
+                out.line(&format!("sent the latest checkpoint to {} witness(es)", witnesses.len()))?;
+                Ok(Outcome::Ok)
+            } else {
+                Ok(Outcome::PolicyFailure)
+            }
+        }
+        AuditCommand::Accept { .. } => Ok(Outcome::Ok),
     }
 }
 
-fn vkey(store: &dyn Store) -> Result<VerifierKey, Failure> {
-    let text = store
-        .audit_vkey()?
+fn accept(g: &GlobalArgs, ws: &workspace::Workspace, count: u64, reason: &str, out: &mut Output) -> CmdResult {
+    if reason.trim().is_empty() {
+        return Err(Failure::with_hint("--reason is empty", "say why the entries are genuine; it goes into the log"));
+    }
+    if count == 0 {
+        return Err(Failure::with_hint("nothing to accept", "COUNT is the number of unsealed entries verify lists"));
+    }
+    let mut store = workspace::open_store(g, ws)?;
+    let seq = store.accept_unsealed(count, reason, &crate::clock::now()?)?;
+    out.line(&format!(
+        "accepted {count} unsealed entr{} (audit entry {seq} says so) and sealed the log",
+        plural_y(count)
+    ))?;
+    Ok(Outcome::Ok)
+}
+
+fn plural_y(n: u64) -> &'static str {
+    if n == 1 { "y" } else { "ies" }
+}
+
+fn vkey_of(text: Option<&str>) -> Result<VerifierKey, Failure> {
+    let text = text
         .ok_or_else(|| Failure::with_hint("this store has no audit log key yet", "run `custody init` to create it"))?;
-    VerifierKey::parse(&text).map_err(|e| Failure::new(format!("the stored audit verifier key is unusable: {e}")))
+    VerifierKey::parse(text).map_err(|e| Failure::new(format!("the stored audit verifier key is unusable: {e}")))
+}
+
+fn vkey(store: &dyn Store) -> Result<VerifierKey, Failure> {
+    vkey_of(store.audit_vkey()?.as_deref())
 }
 
 /// Stored leaf hashes, in order.
@@ -43,13 +99,23 @@ fn leaves(entries: &[(Entry, Vec<u8>)]) -> Result<Vec<Hash>, Failure> {
         .collect()
 }
 
-/// Every check `custody audit verify` makes, as problems in words (empty: all good).
-pub fn check(store: &dyn Store) -> Result<(Vec<String>, custody_audit::Report), Failure> {
-    let key = vkey(store)?;
-    let entries = store.audit_entries()?;
+/// What `custody audit verify` found.
+pub struct Checked {
+    /// Tampering or damage, in words (empty: the log verifies).
+    pub problems: Vec<String>,
+    /// Worth a look but not proof of tampering: times going backwards, injected clocks.
+    pub warnings: Vec<String>,
+    pub report: custody_audit::Report,
+}
+
+/// Every check `custody audit verify` makes, over one consistent view of the store and the
+/// checkpoints held outside it (source, note).
+pub fn check(view: &AuditView, outside: &[(String, String)]) -> Result<Checked, Failure> {
+    let key = vkey_of(view.vkey.as_deref())?;
+    let entries = &view.entries;
     let mut problems = Vec::new();
     // 1. Each entry still hashes to the leaf logged when it was written.
-    for (e, stored) in &entries {
+    for (e, stored) in entries {
         match e.leaf_hash() {
             Ok(h) if h.as_slice() == stored.as_slice() => {}
             Ok(_) => problems.push(format!(
@@ -59,43 +125,76 @@ pub fn check(store: &dyn Store) -> Result<(Vec<String>, custody_audit::Report), 
             Err(err) => problems.push(format!("entry {}: no canonical form ({err})", e.seq)),
         }
     }
-    // 2. The tree, the sequence and every signed checkpoint.
-    let notes: Vec<String> = store.audit_checkpoints()?.into_iter().map(|(_, n)| n).collect();
+    // 2. The tree, the sequence and every signed checkpoint: the store's, then those kept
+    // outside it.
+    let inside = view.checkpoints.len();
+    let mut notes: Vec<String> = view.checkpoints.iter().map(|(_, n)| n.clone()).collect();
+    notes.extend(outside.iter().map(|(_, n)| n.clone()));
+    let source = |i: usize| outside.get(i.wrapping_sub(inside)).map(|(s, _)| s.as_str());
     let report = custody_audit::verify_log(entries.iter().map(|(e, _)| e.clone()), &notes, &key);
     for p in &report.problems {
         problems.push(match p {
-            Problem::BadCheckpoint { checkpoint, error } => format!("checkpoint {checkpoint}: {error}"),
+            Problem::BadCheckpoint { checkpoint, error } => match source(*checkpoint) {
+                Some(s) => format!("the checkpoint in {s} is not one of this log's: {error}"),
+                None => format!("checkpoint {checkpoint}: {error}"),
+            },
             Problem::OriginMismatch { checkpoint, expected, found } => {
-                format!("checkpoint {checkpoint} names log `{found}`, not `{expected}`")
+                format!("checkpoint {} names log `{found}`, not `{expected}`", source(*checkpoint).unwrap_or("in the store"))
             }
             Problem::Sequence { position, expected, found } => {
                 format!("at position {position} the log has entry {found} where {expected} was due: an entry was deleted, inserted or moved")
             }
             Problem::NotCanonical { seq, error } => format!("entry {seq}: no canonical form ({error})"),
-            Problem::RootMismatch { checkpoint, size, first_suspect } => format!(
-                "checkpoint {checkpoint} signed {size} entries whose tree no longer matches: an entry from {first_suspect} to {} was changed, removed, inserted or reordered",
-                size.saturating_sub(1)
-            ),
-            Problem::Truncated { checkpoint, size, log_size } => {
-                format!("checkpoint {checkpoint} signed {size} entries but the log has {log_size}: entries were deleted")
-            }
+            Problem::RootMismatch { checkpoint, size, first_suspect } => match source(*checkpoint) {
+                Some(s) => format!(
+                    "ROLLBACK OR FORK: the checkpoint in {s} signed {size} entries whose tree this log no longer has (an entry from {first_suspect} on differs)"
+                ),
+                None => format!(
+                    "checkpoint {checkpoint} signed {size} entries whose tree no longer matches: an entry from {first_suspect} to {} was changed, removed, inserted or reordered",
+                    size.saturating_sub(1)
+                ),
+            },
+            Problem::Truncated { checkpoint, size, log_size } => match source(*checkpoint) {
+                Some(s) => format!(
+                    "ROLLBACK: the checkpoint in {s} signed {size} entries but the log has {log_size}: the store was rolled back or truncated"
+                ),
+                None => format!("checkpoint {checkpoint} signed {size} entries but the log has {log_size}: entries were deleted"),
+            },
         });
     }
-    // Custody signs a checkpoint after every command that appends: entries no checkpoint covers
-    // were added behind its back (or a command crashed before sealing).
-    if report.unanchored_entries() > 0 {
+    // Custody seals every entry in the transaction that writes it, so the store's own latest
+    // checkpoint covers the whole log: entries past it were added without the key (or its
+    // checkpoint was deleted).
+    let failed: HashSet<usize> = report
+        .problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::BadCheckpoint { checkpoint, .. }
+            | Problem::OriginMismatch { checkpoint, .. }
+            | Problem::RootMismatch { checkpoint, .. }
+            | Problem::Truncated { checkpoint, .. } => Some(*checkpoint),
+            _ => None,
+        })
+        .collect();
+    let sealed_inside = view.checkpoints[..inside]
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !failed.contains(i))
+        .filter_map(|(_, (_, note))| custody_audit::verify_checkpoint(note, &key).ok().map(|c| c.size))
+        .max()
+        .unwrap_or(0);
+    let unanchored = report.entries.saturating_sub(sealed_inside);
+    if unanchored > 0 {
         problems.push(format!(
-            "{} entr{} after the last signed checkpoint ({} entries): appended without custody, or a command was interrupted",
-            report.unanchored_entries(),
-            if report.unanchored_entries() == 1 { "y" } else { "ies" },
-            report.verified_size.unwrap_or(0)
+            "{unanchored} entr{} after the store's last signed checkpoint (entries {sealed_inside} to {}): appended without custody's key, or that checkpoint was deleted; review them with `custody audit log`, then `custody audit accept {unanchored} --reason TEXT` if they are genuine",
+            plural_y(unanchored),
+            report.entries.saturating_sub(1)
         ));
     }
     // 3. Records and scans agree with what the log says about them.
     let by_seq: HashMap<u64, &Entry> = entries.iter().map(|(e, _)| (e.seq, e)).collect();
-    let records = store.all_records()?;
-    let logged: HashSet<u64> = records.iter().map(|r| r.audit_seq).collect();
-    for r in &records {
+    let logged: HashSet<u64> = view.records.iter().map(|r| r.audit_seq).collect();
+    for r in &view.records {
         match by_seq.get(&r.audit_seq) {
             None => problems.push(format!(
                 "record {} ({} `{}`) points at audit entry {}, which is missing",
@@ -116,7 +215,8 @@ pub fn check(store: &dyn Store) -> Result<(Vec<String>, custody_audit::Report), 
             }
         }
     }
-    for (e, _) in &entries {
+    let digests: HashMap<i64, Option<&str>> = view.scan_digests.iter().map(|(id, d)| (*id, d.as_deref())).collect();
+    for (e, _) in entries {
         if e.kind.starts_with("record.") && !logged.contains(&e.seq) {
             problems.push(format!("entry {} logged a {} that is no longer in the records", e.seq, e.kind));
         }
@@ -124,41 +224,94 @@ pub fn check(store: &dyn Store) -> Result<(Vec<String>, custody_audit::Report), 
             && let Some(id) = e.payload.get("scan").and_then(Value::as_i64)
         {
             let want = e.payload.get("content_sha256").and_then(Value::as_str);
-            match store.stored_scan_digest(id)? {
+            match digests.get(&id).copied().flatten() {
                 None => problems.push(format!("scan {id} (logged by entry {}) is missing", e.seq)),
-                Some(d) if Some(d.as_str()) != want => {
+                Some(d) if Some(d) != want => {
                     problems.push(format!("scan {id}: its assets or findings differ from what entry {} logged", e.seq))
                 }
                 Some(_) => {}
             }
         }
     }
-    Ok((problems, report))
+    Ok(Checked { problems, warnings: clock_warnings(entries), report })
 }
 
-fn verify(store: &dyn Store, format: Format, out: &mut Output) -> CmdResult {
-    let (problems, report) = check(store)?;
+/// Times that go backwards, and entries whose time was injected far from when they were
+/// written. Neither proves tampering (clocks are set back, tests fix the time), so they warn.
+fn clock_warnings(entries: &[(Entry, Vec<u8>)]) -> Vec<String> {
+    use time::OffsetDateTime;
+    use time::format_description::well_known::Rfc3339;
+    let parse = |t: &str| OffsetDateTime::parse(t, &Rfc3339).ok();
+    let mut warnings = Vec::new();
+    let mut latest: Option<(OffsetDateTime, u64)> = None;
+    let (mut backwards, mut first_backwards) = (0u64, None);
+    let (mut injected, mut first_injected) = (0u64, None);
+    for (e, _) in entries {
+        let Some(at) = parse(&e.at) else {
+            warnings.push(format!("entry {}: time `{}` is not RFC 3339", e.seq, e.at));
+            continue;
+        };
+        match latest {
+            Some((t, seq)) if at < t => {
+                backwards += 1;
+                first_backwards.get_or_insert((e.seq, e.at.clone(), seq));
+            }
+            Some((t, _)) if at == t => {}
+            _ => latest = Some((at, e.seq)),
+        }
+        if let Some(w) = e.recorded_at.as_deref().and_then(parse)
+            && (w - at).abs() > time::Duration::minutes(5)
+        {
+            injected += 1;
+            first_injected.get_or_insert((e.seq, e.at.clone(), e.recorded_at.clone().unwrap_or_default()));
+        }
+    }
+    if let Some((seq, at, before)) = first_backwards {
+        warnings.push(format!(
+            "{backwards} entr{} earlier than an entry before {} (first: entry {seq} at {at}, after entry {before}): the clock went backwards or times were injected",
+            plural_y(backwards),
+            if backwards == 1 { "it" } else { "them" }
+        ));
+    }
+    if let Some((seq, at, wall)) = first_injected {
+        warnings.push(format!(
+            "{injected} entr{} carry an injected time far from when they were written (first: entry {seq} says {at}, written {wall})",
+            plural_y(injected)
+        ));
+    }
+    warnings
+}
+
+fn verify(store: &dyn Store, outside: &[(String, String)], format: Format, out: &mut Output) -> CmdResult {
+    let view = store.audit_view()?;
+    let Checked { problems, warnings, report } = check(&view, outside)?;
     match format {
         Format::Json => out.json(&json!({
             "schema": "custody.audit-verify/v1",
             "entries": report.entries,
             "root": hex(&report.root),
             "checkpoints": report.checkpoints,
+            "checkpoints_outside": outside.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(),
             "checkpoints_verified": report.checkpoints_verified,
             "verified_size": report.verified_size,
-            "unanchored_entries": report.unanchored_entries(),
+            "unanchored_entries": report.entries.saturating_sub(report.verified_size.unwrap_or(0)),
             "ok": problems.is_empty(),
             "problems": problems,
+            "warnings": warnings,
         }))?,
         Format::Table => {
             out.line(&format!(
-                "audit log: {} entries, root {}; {} of {} checkpoints verified{}",
+                "audit log: {} entries, root {}; {} of {} checkpoints verified ({} kept outside the store){}",
                 report.entries,
                 hex(&report.root),
                 report.checkpoints_verified,
                 report.checkpoints,
+                outside.len(),
                 report.verified_size.map(|s| format!(" (the latest covers {s} entries)")).unwrap_or_default()
             ))?;
+            if outside.is_empty() {
+                out.note("no checkpoint is kept outside the store: a rollback of the whole database would go unnoticed (docs/audit.md)");
+            }
             if problems.is_empty() {
                 out.line(&out.paint("OK: every entry, checkpoint, record and scan matches", Style::Bold))?;
             } else {
@@ -166,6 +319,9 @@ fn verify(store: &dyn Store, format: Format, out: &mut Output) -> CmdResult {
                 for p in &problems {
                     out.line(&format!("  - {p}"))?;
                 }
+            }
+            for w in &warnings {
+                out.warn(w);
             }
         }
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 pub fn run(g: &GlobalArgs, args: &GraphArgs, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let store = workspace::open_store(g, &ws)?;
+    let store = workspace::open_store_read(g, &ws)?;
     let Some(scan) = store.latest_scan(None)? else {
         return Err(Failure::with_hint("no scan recorded yet", "run `custody scan` first"));
     };

@@ -68,7 +68,7 @@ pub fn weak_components(store: &dyn Store) -> Result<Vec<Weak>, Failure> {
 
 pub fn run(g: &GlobalArgs, cmd: &JustifyCommand, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store(g, &ws)?;
+    let mut store = workspace::open_store_for(g, &ws, matches!(cmd, JustifyCommand::Add { .. }))?;
     let justified: BTreeMap<String, Value> =
         store.records("justification")?.into_iter().map(|r| (r.key, r.payload)).collect();
     match cmd {
@@ -109,7 +109,13 @@ pub fn run(g: &GlobalArgs, cmd: &JustifyCommand, out: &mut Output) -> CmdResult 
             }
             let known = weak_components(store.as_ref())?.into_iter().any(|w| &w.component == component);
             let payload = json!({ "component": component, "why": why, "controls": controls, "risk": risk, "flagged_by_scan": known });
-            let r = store.add_record("justification", component, &payload, None, &clock::now()?)?;
+            let r = store.add_record(
+                "justification",
+                custody_store::RecordKey::Replace(component),
+                &payload,
+                None,
+                &clock::now()?,
+            )?;
             match format {
                 Format::Json => out.json(&json!({"schema": "custody.record/v1", "id": r.id, "kind": r.kind, "key": r.key, "record": r.payload, "actor": r.actor, "role": r.role, "at": r.at, "audit_seq": r.audit_seq}))?,
                 Format::Table => out.line(&format!("recorded justification for `{component}` (audit entry {})", r.audit_seq))?,

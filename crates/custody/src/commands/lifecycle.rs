@@ -203,7 +203,13 @@ pub fn release(g: &GlobalArgs, a: &ReleaseArgs, out: &mut Output) -> CmdResult {
     let refused = !refusals.is_empty();
     if !refused && !a.dry_run {
         let attachment = evaluation.as_ref().map(|(_, h)| h.clone());
-        store.add_record("release", &format!("{}@{number}", sys.name), &payload, attachment.as_deref(), &now)?;
+        store.add_record(
+            "release",
+            custody_store::RecordKey::New(&format!("{}@{number}", sys.name)),
+            &payload,
+            attachment.as_deref(),
+            &now,
+        )?;
     }
     match a.format {
         Format::Json => out.json(&json!({"schema": "custody.release/v1", "release": payload, "refused": refused, "reasons": refusals, "recorded": !refused && !a.dry_run}))?,
@@ -227,7 +233,7 @@ pub fn release(g: &GlobalArgs, a: &ReleaseArgs, out: &mut Output) -> CmdResult {
 
 pub fn decommission(g: &GlobalArgs, a: &DecommissionArgs, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store(g, &ws)?;
+    let mut store = workspace::open_store_for(g, &ws, a.confirm)?;
     let sys = system(&ws, &a.system)?.clone();
     if a.confirm && g.acting_as != Some(Role::DataCustodian) {
         return Err(Failure::with_hint(
@@ -273,7 +279,7 @@ pub fn decommission(g: &GlobalArgs, a: &DecommissionArgs, out: &mut Output) -> C
             "disposed": items.iter().map(|(k, p, _)| json!([k, p])).collect::<Vec<_>>(),
             "verified_absent": true,
         });
-        store.add_record("disposal", &sys.name, &payload, None, &clock::now()?)?;
+        store.add_record("disposal", custody_store::RecordKey::Replace(&sys.name), &payload, None, &clock::now()?)?;
         recorded = true;
     }
     match a.format {

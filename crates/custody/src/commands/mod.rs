@@ -24,7 +24,7 @@ use custody_cli::{Cli, Command};
 pub fn run(cli: &Cli, out: &mut Output) -> CmdResult {
     let result = dispatch(cli, out);
     if result.is_ok() && changes_store(&cli.command) {
-        seal(cli, out);
+        publish(cli, out);
     }
     result
 }
@@ -49,23 +49,19 @@ fn changes_store(c: &Command) -> bool {
             | Command::Snapshot(_)
             | Command::Restore(_)
             | Command::Diff(_)
+            | Command::Audit(custody_cli::AuditCommand::Accept { .. })
     )
 }
 
-/// Signs a checkpoint over whatever the command appended. Best effort: a command that worked is
-/// not turned into a failure, but a missing signature is said.
-fn seal(cli: &Cli, out: &Output) {
+/// Keeps the latest checkpoint (which the store signed inside the command's own transactions)
+/// beside the key and at the witnesses. Best effort: a command that worked is not turned into a
+/// failure, but what could not be kept is said.
+fn publish(cli: &Cli, out: &Output) {
     let Ok(ws) = crate::workspace::load(&cli.global) else { return };
-    let location = crate::workspace::store_location(&cli.global, &ws.config_path, &ws.config);
-    let Ok(mut store) = custody_store::open(&location, &crate::workspace::open_options()) else { return };
-    let at = match crate::clock::now() {
-        Ok(t) => t,
-        Err(_) => return,
-    };
-    if let Err(crate::failure::Failure::Error { message, .. }) =
-        crate::seal::checkpoint(store.as_mut(), &location, &ws.config.organisation.name, &at)
-    {
-        out.warn(&format!("the audit log was not checkpointed: {message}"));
+    let Ok(location) = crate::workspace::store_location(&cli.global, &ws.config_path, &ws.config) else { return };
+    let Ok(store) = custody_store::open_read_only(&location, &crate::workspace::open_options()) else { return };
+    for w in crate::seal::publish(store.as_ref(), &location, &crate::workspace::witnesses(&ws)) {
+        out.warn(&format!("the audit checkpoint was not kept: {w}"));
     }
 }
 

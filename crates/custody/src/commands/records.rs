@@ -9,7 +9,7 @@ use crate::workspace::{self, Workspace};
 use custody_cli::{ApproveArgs, DataAddArgs, DataCommand, EvidenceCommand, Format, GlobalArgs, TrainingCommand};
 use custody_core::records::{self, Approval, DataFile, Dataset, Evidence, Sensitivity, Source, Training};
 use custody_core::{Catalog, Exposure};
-use custody_store::{Store, StoredRecord};
+use custody_store::{RecordKey, Store, StoredRecord};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -66,7 +66,7 @@ fn record_json(r: &StoredRecord) -> Value {
 
 pub fn data(g: &GlobalArgs, cmd: &DataCommand, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store(g, &ws)?;
+    let mut store = workspace::open_store_for(g, &ws, matches!(cmd, DataCommand::Add(_)))?;
     match cmd {
         DataCommand::Add(a) => data_add(g, &ws, store.as_mut(), a, out),
         DataCommand::List { format } => data_list(&ws, store.as_ref(), *format, out),
@@ -107,7 +107,7 @@ fn data_add(g: &GlobalArgs, ws: &Workspace, store: &mut dyn Store, a: &DataAddAr
     }
     ds.validate().map_err(bad)?;
     let payload = serde_json::to_value(&ds).map_err(|e| Failure::new(e.to_string()))?;
-    let r = store.add_record("dataset", &ds.name, &payload, None, &clock::now()?)?;
+    let r = store.add_record("dataset", RecordKey::Replace(&ds.name), &payload, None, &clock::now()?)?;
     let gaps = ds.gaps();
     let summary = if gaps.is_empty() { String::new() } else { format!("; provenance gaps: {}", gaps.join("; ")) };
     printed(out, a.format, &r, &summary)?;
@@ -308,14 +308,20 @@ pub fn approve(g: &GlobalArgs, a: &ApproveArgs, out: &mut Output) -> CmdResult {
         file_digests: ds.files.clone(),
     };
     let payload = serde_json::to_value(&approval).map_err(|e| Failure::new(e.to_string()))?;
-    let r = store.add_record("approval", &format!("{}@{}", ds.name, a.system), &payload, None, &clock::now()?)?;
+    let r = store.add_record(
+        "approval",
+        RecordKey::Replace(&format!("{}@{}", ds.name, a.system)),
+        &payload,
+        None,
+        &clock::now()?,
+    )?;
     printed(out, a.format, &r, "")?;
     Ok(Outcome::Ok)
 }
 
 pub fn evidence(g: &GlobalArgs, cmd: &EvidenceCommand, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store(g, &ws)?;
+    let mut store = workspace::open_store_for(g, &ws, matches!(cmd, EvidenceCommand::Add { .. }))?;
     match cmd {
         EvidenceCommand::Add { provision, file, url, note, format } => {
             let file = match file {
@@ -326,9 +332,9 @@ pub fn evidence(g: &GlobalArgs, cmd: &EvidenceCommand, out: &mut Output) -> CmdR
             let ev = Evidence { provision: provision.clone(), file, url: url.clone(), note: note.clone() };
             ev.validate(Catalog::embedded()).map_err(bad)?;
             let payload = serde_json::to_value(&ev).map_err(|e| Failure::new(e.to_string()))?;
-            let key = format!("{}#{}", ev.provision, store.records("evidence")?.len() + 1);
             let attachment = ev.file.as_ref().map(|f| f.sha256.clone());
-            let r = store.add_record("evidence", &key, &payload, attachment.as_deref(), &clock::now()?)?;
+            let key = RecordKey::Next(&ev.provision);
+            let r = store.add_record("evidence", key, &payload, attachment.as_deref(), &clock::now()?)?;
             printed(out, *format, &r, "")?;
         }
         EvidenceCommand::List { format } => {
@@ -349,7 +355,7 @@ pub fn evidence(g: &GlobalArgs, cmd: &EvidenceCommand, out: &mut Output) -> CmdR
 
 pub fn training(g: &GlobalArgs, cmd: &TrainingCommand, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store(g, &ws)?;
+    let mut store = workspace::open_store_for(g, &ws, matches!(cmd, TrainingCommand::Add { .. }))?;
     match cmd {
         TrainingCommand::Add { person, staff_role, module, completed, expires, format } => {
             let t = Training {
@@ -361,8 +367,13 @@ pub fn training(g: &GlobalArgs, cmd: &TrainingCommand, out: &mut Output) -> CmdR
             };
             t.validate().map_err(bad)?;
             let payload = serde_json::to_value(&t).map_err(|e| Failure::new(e.to_string()))?;
-            let r =
-                store.add_record("training", &format!("{}/{}", t.person, t.module), &payload, None, &clock::now()?)?;
+            let r = store.add_record(
+                "training",
+                RecordKey::Replace(&format!("{}/{}", t.person, t.module)),
+                &payload,
+                None,
+                &clock::now()?,
+            )?;
             printed(out, *format, &r, "")?;
             Ok(Outcome::Ok)
         }

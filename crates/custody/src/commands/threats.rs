@@ -116,7 +116,7 @@ pub fn derive_all(
 
 pub fn run(g: &GlobalArgs, args: &ThreatsArgs, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store(g, &ws)?;
+    let mut store = workspace::open_store_for(g, &ws, args.record.is_some())?;
     let scan = store.latest_scan(None)?;
     let datasets: Vec<Dataset> =
         store.records("dataset")?.into_iter().filter_map(|r| serde_json::from_value(r.payload).ok()).collect();
@@ -139,7 +139,13 @@ pub fn run(g: &GlobalArgs, args: &ThreatsArgs, out: &mut Output) -> CmdResult {
         }
         let (_, basis) = facts(sys, &roles, scan.as_ref(), &datasets);
         let payload = json!({ "threat": t.id, "system": system, "owner": owner, "treatment": treatment, "residual": residual, "basis": basis });
-        let r = store.add_record("threat", &format!("{system}/{}", t.id), &payload, None, &clock::now()?)?;
+        let r = store.add_record(
+            "threat",
+            custody_store::RecordKey::Replace(&format!("{system}/{}", t.id)),
+            &payload,
+            None,
+            &clock::now()?,
+        )?;
         match format {
             Format::Json => out.json(&json!({"schema": "custody.record/v1", "id": r.id, "kind": r.kind, "key": r.key, "record": r.payload, "audit_seq": r.audit_seq}))?,
             Format::Table => out.line(&format!("recorded treatment of {} for `{system}` (audit entry {})", t.id, r.audit_seq))?,
