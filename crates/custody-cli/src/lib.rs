@@ -38,8 +38,9 @@ pub struct GlobalArgs {
     /// The store to use instead of the one custody.toml names: a SQLite path or sqlite:PATH.
     #[arg(long, global = true, env = "CUSTODY_DB", value_name = "LOCATION")]
     pub db: Option<String>,
-    /// Who is acting, for the audit log [default: $CUSTODY_ACTOR, else $USER].
-    #[arg(long, global = true, value_name = "NAME")]
+    /// Who is acting, for the audit log [default: $USER]: at most 128 characters, no control
+    /// characters.
+    #[arg(long, global = true, env = "CUSTODY_ACTOR", value_name = "NAME", value_parser = actor_parser)]
     pub actor: Option<String>,
     /// The role you act in (some records need one: approvals take data-custodian).
     #[arg(long = "as", global = true, value_name = "ROLE", value_parser = role_parser())]
@@ -367,6 +368,11 @@ pub struct RegisterArgs {
     /// An AI service the system calls: a provider id such as openai, or a hostname (repeatable).
     #[arg(long = "service", value_name = "NAME")]
     pub services: Vec<String>,
+}
+
+/// `--actor` and `CUSTODY_ACTOR`, checked by the one rule in `custody_core::text::check_actor`.
+fn actor_parser(s: &str) -> Result<String, String> {
+    custody_core::text::check_actor(s).map(|()| s.to_string())
 }
 
 fn role_parser() -> impl TypedValueParser<Value = Role> {
