@@ -328,7 +328,8 @@ pub struct ScanArgs {
     /// Leave out paths matching this glob, relative to the scanned directory (repeatable).
     #[arg(long = "exclude", value_name = "GLOB")]
     pub excludes: Vec<String>,
-    /// Read and hash every file again, ignoring the cache of the previous scan.
+    /// Read and hash every file again, ignoring the cache of the previous scan (which otherwise
+    /// trusts a file whose size, mtime, ctime and inode are unchanged).
     #[arg(long)]
     pub rehash: bool,
     /// Worker threads [default: the number of CPUs].

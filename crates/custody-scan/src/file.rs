@@ -74,6 +74,7 @@ pub fn process(_root: &Path, f: &WalkedFile) -> FileRecord {
         size: f.size,
         mtime_ns: f.mtime_ns,
         inode: f.inode,
+        ctime_ns: f.ctime_ns,
         result: Arc::new(res),
         cached: false,
         cacheable,
@@ -225,8 +226,13 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
 
     // The file must be the same after reading as before.
     let m = after;
-    let mtime_ns = m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec());
-    if m.len() != f.size || mtime_ns != f.mtime_ns || m.ino() != f.inode || bytes.len() as u64 > f.size {
+    let (mtime_ns, ctime_ns) = crate::walk::times_ns(&m);
+    if m.len() != f.size
+        || mtime_ns != f.mtime_ns
+        || ctime_ns != f.ctime_ns
+        || m.ino() != f.inode
+        || bytes.len() as u64 > f.size
+    {
         cacheable = false;
         res.findings.push(Finding::new(
             "CUS-WALK-005",
