@@ -106,6 +106,7 @@ pub fn walk(root: &Path, opts: &ScanOptions) -> Result<Walked, ScanError> {
                             }
                             Err(err) => found.push(vanished_or_unreadable(&rel, &err.to_string())),
                         },
+                        Some(t) if !t.is_dir() => found.push(special_file(&rel, t)),
                         _ => {}
                     }
                 }
@@ -122,6 +123,23 @@ pub fn walk(root: &Path, opts: &ScanOptions) -> Result<Walked, ScanError> {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let findings = findings.into_inner().unwrap_or_default();
     Ok(Walked { files, findings })
+}
+
+/// A FIFO, socket or device: reported, never opened (a FIFO would block the scan).
+fn special_file(rel: &str, t: std::fs::FileType) -> Finding {
+    use std::os::unix::fs::FileTypeExt;
+    let what = if t.is_fifo() {
+        "FIFO (named pipe)"
+    } else if t.is_socket() {
+        "socket"
+    } else if t.is_char_device() {
+        "character device"
+    } else if t.is_block_device() {
+        "block device"
+    } else {
+        "special file"
+    };
+    Finding::new("CUS-WALK-007", format!("{what}: not a regular file, so it was not read"), Location::file(rel))
 }
 
 fn vanished_or_unreadable(rel: &str, detail: &str) -> Finding {
@@ -257,6 +275,8 @@ fn read_dir(root: &Path, dir: &Path, excluded: &dyn Fn(&str) -> bool) -> DirResu
                 }
                 Err(e) => findings.push(vanished_or_unreadable(&rel, &e.to_string())),
             }
+        } else {
+            findings.push(special_file(&rel, ft));
         }
     }
     (files, dirs, findings)
