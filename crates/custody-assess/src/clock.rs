@@ -1,13 +1,10 @@
 //! Time arithmetic on RFC 3339 strings (the caller passes "now"; nothing here reads a clock).
 
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
+/// A time or a bare date (midnight UTC), through the one parser in `custody_core::time`.
 fn parse(t: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(t, &Rfc3339).ok().or_else(|| {
-        // A bare date (YYYY-MM-DD) is midnight UTC.
-        if t.len() == 10 { OffsetDateTime::parse(&format!("{t}T00:00:00Z"), &Rfc3339).ok() } else { None }
-    })
+    custody_core::time::parse_time_or_date("time", t).ok()
 }
 
 /// Whole days from `from` to `to` (negative when `from` is later); None if either does not parse.
@@ -22,5 +19,6 @@ mod tests {
         assert_eq!(super::days_between("2026-01-01T00:00:00Z", "2026-01-31T12:00:00Z"), Some(30));
         assert_eq!(super::days_between("2026-01-31", "2026-01-01T00:00:00Z"), Some(-30));
         assert_eq!(super::days_between("yesterday", "2026-01-01T00:00:00Z"), None);
+        assert_eq!(super::days_between("2025-02-30", "2026-01-01T00:00:00Z"), None, "not a calendar date");
     }
 }

@@ -40,8 +40,9 @@ pub struct GlobalArgs {
     /// [default: $CUSTODY_DB; empty counts as unset].
     #[arg(long, global = true, value_name = "LOCATION")]
     pub db: Option<String>,
-    /// Who is acting, for the audit log [default: $CUSTODY_ACTOR, else $USER].
-    #[arg(long, global = true, value_name = "NAME")]
+    /// Who is acting, for the audit log [default: $USER]: at most 128 characters, no control
+    /// characters.
+    #[arg(long, global = true, env = "CUSTODY_ACTOR", value_name = "NAME", value_parser = actor_parser)]
     pub actor: Option<String>,
     /// The role you act in (some records need one: approvals take data-custodian).
     #[arg(long = "as", global = true, value_name = "ROLE", value_parser = role_parser())]
@@ -329,7 +330,8 @@ pub struct ScanArgs {
     /// Leave out paths matching this glob, relative to the scanned directory (repeatable).
     #[arg(long = "exclude", value_name = "GLOB")]
     pub excludes: Vec<String>,
-    /// Read and hash every file again, ignoring the cache of the previous scan.
+    /// Read and hash every file again, ignoring the cache of the previous scan (which otherwise
+    /// trusts a file whose size, mtime, ctime and inode are unchanged).
     #[arg(long)]
     pub rehash: bool,
     /// Worker threads [default: the number of CPUs].
@@ -369,6 +371,11 @@ pub struct RegisterArgs {
     /// An AI service the system calls: a provider id such as openai, or a hostname (repeatable).
     #[arg(long = "service", value_name = "NAME")]
     pub services: Vec<String>,
+}
+
+/// `--actor` and `CUSTODY_ACTOR`, checked by the one rule in `custody_core::text::check_actor`.
+fn actor_parser(s: &str) -> Result<String, String> {
+    custody_core::text::check_actor(s).map(|()| s.to_string())
 }
 
 fn role_parser() -> impl TypedValueParser<Value = Role> {

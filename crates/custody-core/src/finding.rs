@@ -154,6 +154,9 @@ rules! {
     "CUS-WALK-006", Low, "File name is not valid UTF-8",
         "Names that are not UTF-8 display differently across tools and can hide files from review.",
         "Rename the file to a UTF-8 name.";
+    "CUS-WALK-007", Medium, "Special file not read",
+        "A FIFO, socket or device file in the tree is never opened (reading a FIFO blocks, a device can be endless), so whatever a program would read from it under a model's name is not inventoried or checked.",
+        "Replace it with a regular file, or exclude the path deliberately with --exclude.";
     "CUS-CLS-001", Medium, "File extension does not match its content",
         "A model saved under another format's extension gets loaded by the wrong loader or slips past extension-based checks (for example a pickle named .safetensors).",
         "Rename the file to match its real format, and find out why it was mislabelled.";
@@ -166,6 +169,12 @@ rules! {
     "CUS-FMT-003", Medium, "Archive or compressed file custody cannot inspect",
         "A model packed in a format custody cannot open (7z, gzip) might hold anything; it is never reported as clean.",
         "Unpack it and scan the content, or get the model in an inspectable format.";
+    "CUS-FMT-004", High, "Model file not fully inspected",
+        "custody could not analyse all of this model file (a pickle longer than the inspection window, an archive directory beyond it, a limit, content it cannot open), so code that runs when the file is loaded may be in the part not analysed; `custody inspect` refuses such a file as not known to be safe.",
+        "Run `custody inspect FILE` to see why; get the model in a format custody checks fully (safetensors, GGUF), or accept the risk deliberately.";
+    "CUS-FMT-005", Medium, "Empty model file",
+        "A model file with no bytes is no model: a download or copy failed or was truncated, and whatever loads it fails or falls back to something else.",
+        "Re-download the file from its source and compare its hash with the published one, or remove it.";
     "CUS-SEC-001", High, "Hard-coded AI service credential",
         "An API key in source code is exposed to everyone with read access to the code and its history.",
         "Revoke the key, load it from a secret store or environment variable, and purge it from history.";

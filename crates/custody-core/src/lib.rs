@@ -6,6 +6,8 @@
 //! - [`applicability`]: which provisions the roles an organisation holds oblige, and why.
 //! - [`config`]: the `custody.toml` model, parsed with file/line/column errors.
 //! - [`finding`]: findings, severities, locations and the registry of rule codes.
+//! - [`time`]: the one parser of RFC 3339 times and dates every command uses.
+//! - [`text`]: escaping of control characters for human-readable output.
 
 pub mod ai_use;
 pub mod applicability;
@@ -14,7 +16,9 @@ pub mod config;
 pub mod finding;
 pub mod records;
 pub mod role;
+pub mod text;
 pub mod threats;
+pub mod time;
 
 pub use ai_use::AiUse;
 pub use applicability::{Applicable, Reason, applicable};

@@ -236,7 +236,15 @@ pub fn check_url(u: &str) -> Result<(), String> {
     if !matches!(scheme, "http" | "https" | "s3" | "gs" | "az" | "hf" | "ftp" | "sftp" | "file") {
         return bad("the scheme is not one of http, https, s3, gs, az, hf, ftp, sftp, file");
     }
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if let Some((_userinfo, host)) = authority.rsplit_once('@') {
+        // The log is append-only: a password recorded there can never be removed. Do not echo it.
+        return Err(format!(
+            "`{scheme}://***@{host}…` is not a usable source URL: it carries credentials (user:password@); \
+             record the URL without them and keep the credentials in a secret store"
+        ));
+    }
+    let host = authority;
     if host.is_empty() && scheme != "file" {
         return bad("it has no host");
     }
@@ -246,31 +254,15 @@ pub fn check_url(u: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// RFC 3339 date-time with an offset, e.g. 2026-10-01T09:00:00Z.
+/// RFC 3339 date-time with an offset, e.g. 2026-10-01T09:00:00Z, calendar-valid
+/// ([`crate::time::parse_time`]).
 pub fn check_time(what: &str, t: &str) -> Result<(), String> {
-    let b = t.as_bytes();
-    let shape = b.len() >= 20
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && (b[10] == b'T' || b[10] == b't')
-        && b[13] == b':'
-        && b[16] == b':'
-        && (t.ends_with('Z') || t.ends_with('z') || matches!(b.get(b.len().wrapping_sub(6)), Some(b'+' | b'-')));
-    let digits = shape
-        && [0..4, 5..7, 8..10, 11..13, 14..16, 17..19].iter().all(|r| b[r.clone()].iter().all(u8::is_ascii_digit));
-    if !(shape && digits) {
-        return Err(format!("{what} `{t}` is not an RFC 3339 time such as 2026-10-01T09:00:00Z"));
-    }
-    let num = |r: std::ops::Range<usize>| t[r].parse::<u32>().unwrap_or(99);
-    let (mo, d, h, mi, s) = (num(5..7), num(8..10), num(11..13), num(14..16), num(17..19));
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return Err(format!("{what} `{t}` has an out-of-range field"));
-    }
-    Ok(())
+    crate::time::parse_time(what, t).map(|_| ())
 }
 
+/// A calendar date, e.g. 2026-10-01 ([`crate::time::parse_date`]).
 pub fn check_date(what: &str, d: &str) -> Result<(), String> {
-    check_time(what, &format!("{d}T00:00:00Z")).map_err(|_| format!("{what} `{d}` is not a date such as 2026-10-01"))
+    crate::time::parse_date(what, d).map(|_| ())
 }
 
 pub fn check_sha256(h: &str) -> Result<(), String> {
@@ -361,6 +353,30 @@ mod tests {
     }
 
     #[test]
+    fn urls_with_credentials_are_refused_without_echoing_them() {
+        for u in [
+            "https://user:hunter2@data.example/x",
+            "https://hunter2@data.example/x",
+            "s3://AKIA:hunter2@bucket/key",
+            "https://user:hunter2@data.example",
+        ] {
+            let e = check_url(u).unwrap_err();
+            assert!(e.contains("credentials") && !e.contains("hunter2"), "{u}: {e}");
+        }
+        assert!(check_url("https://data.example/a@b").is_ok(), "an @ in the path is not userinfo");
+        let mut d = ds();
+        d.sources[0].url = "https://u:hunter2@data.example/x".into();
+        assert!(d.validate().unwrap_err().contains("credentials"));
+        let e = Evidence {
+            provision: "5.2.2-4".into(),
+            file: None,
+            url: Some("https://u:hunter2@acme.example/p".into()),
+            note: String::new(),
+        };
+        assert!(e.validate(Catalog::embedded()).unwrap_err().contains("credentials"));
+    }
+
+    #[test]
     fn licences_and_times() {
         for ok in [
             "MIT",
@@ -379,7 +395,9 @@ mod tests {
         for junk in ["", "Z", "2026", "\u{e9}\u{e9}\u{e9}\u{e9}-10-01T09:00:00Z", "2026-10-01T09:00:00"] {
             assert!(check_time("t", junk).is_err(), "{junk}");
         }
-        assert!(check_date("d", "2026-02-30").is_ok(), "day-of-month range only; calendar checks are not claimed");
+        assert!(check_date("d", "2026-02-30").is_err(), "calendar-invalid dates are refused");
+        assert!(check_time("t", "2025-02-30T00:00:00Z").is_err());
+        assert!(check_time("t", "2026-10-01T09:00:00+24:00").is_err());
         assert!(check_date("d", "2026-1-1").is_err());
     }
 

@@ -2,9 +2,19 @@
 
 use custody_core::{Catalog, Provision};
 
-/// Escapes text for a Markdown table cell.
+/// Escapes text for a Markdown table cell: backslashes, pipes, newlines (as spaces) and control
+/// or bidi characters (in a visible form, `custody_core::text`).
 pub fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ")
+    custody_core::text::escape_controls(&s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ")).into_owned()
+}
+
+/// The last pass over a whole Markdown document: whatever input text reached it unescaped, no
+/// control or bidi character leaves it raw (custody's own newlines stay).
+pub fn document(s: String) -> String {
+    match custody_core::text::escape_controls_keep_newlines(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(o) => o,
+    }
 }
 
 /// The provisions in `selected` (catalogue order), one table per principle.
@@ -39,5 +49,5 @@ pub fn catalog(c: &Catalog, selected: &[&Provision]) -> String {
             ));
         }
     }
-    out
+    document(out)
 }

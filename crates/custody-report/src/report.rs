@@ -261,5 +261,5 @@ pub fn markdown(c: &Catalog, input: &AssessInput, a: &Assessment, meta: Meta<'_>
         }
     }
     o.push_str("\nProvision summaries are custody's own paraphrases, not ETSI text.\n");
-    o
+    crate::markdown::document(o)
 }

@@ -12,14 +12,12 @@ use custody_assess::{AssessInput, Assessment, AssetFact, Recorded};
 use custody_core::records::{Dataset, Sensitivity};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 pub const CONTEXT: &str = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld";
 
 /// `YYYY-MM-DDThh:mm:ssZ`, as SPDX 3 wants every date-time.
 pub fn spdx_time(t: &str) -> Option<String> {
-    let dt = OffsetDateTime::parse(t, &Rfc3339).ok()?.to_offset(time::UtcOffset::UTC);
+    let dt = custody_core::time::parse_time("time", t).ok()?.to_offset(time::UtcOffset::UTC);
     Some(format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         dt.year(),

@@ -74,6 +74,7 @@ pub fn process(_root: &Path, f: &WalkedFile) -> FileRecord {
         size: f.size,
         mtime_ns: f.mtime_ns,
         inode: f.inode,
+        ctime_ns: f.ctime_ns,
         result: Arc::new(res),
         cached: false,
         cacheable,
@@ -187,6 +188,22 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
                 res.findings.retain(|x| !(x.code == "CUS-FMT-001" && x.location.offset.is_none()));
             }
             let uninspectable = res.findings.iter().any(|x| x.code == "CUS-FMT-003");
+            if !sec.inspected && f.size > 0 {
+                // What `custody inspect` refuses as not known to be safe is never silent here.
+                let read = if truncated {
+                    format!("; only the first {} bytes were analysed", data.len())
+                } else {
+                    String::new()
+                };
+                res.findings.push(
+                    Finding::new(
+                        "CUS-FMT-004",
+                        format!("{format} file not fully inspected, so it is not known to be safe{read}"),
+                        Location::file(f.rel.clone()),
+                    )
+                    .with_evidence(format!("{} bytes", f.size)),
+                );
+            }
             for finding in sec.findings {
                 let dup = res.findings.iter().any(|x| x.code == finding.code && x.location == finding.location)
                     || (uninspectable && finding.code == "CUS-ZIP-001");
@@ -223,10 +240,28 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
         res.aux = aux(&name, t);
     }
 
+    // An empty file under a model's name is reported as such, not as a malformed header.
+    if f.size == 0
+        && (claimed.is_some_and(|c| c.is_model() || c == Format::Pickle)
+            || AMBIGUOUS_MODEL_EXTENSIONS.contains(&ext.as_str()))
+    {
+        res.findings.retain(|x| x.code != "CUS-FMT-001");
+        res.findings.push(Finding::new(
+            "CUS-FMT-005",
+            format!("empty .{ext} file: 0 bytes, no model in it"),
+            Location::file(f.rel.clone()),
+        ));
+    }
+
     // The file must be the same after reading as before.
     let m = after;
-    let mtime_ns = m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec());
-    if m.len() != f.size || mtime_ns != f.mtime_ns || m.ino() != f.inode || bytes.len() as u64 > f.size {
+    let (mtime_ns, ctime_ns) = crate::walk::times_ns(&m);
+    if m.len() != f.size
+        || mtime_ns != f.mtime_ns
+        || ctime_ns != f.ctime_ns
+        || m.ino() != f.inode
+        || bytes.len() as u64 > f.size
+    {
         cacheable = false;
         res.findings.push(Finding::new(
             "CUS-WALK-005",

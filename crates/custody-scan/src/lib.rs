@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Version of what a cached [`FileResult`] means. Bump it whenever classification, parsing or
 /// detection changes, so a re-scan by a newer custody does not reuse an older custody's results.
-pub const CACHE_VERSION: u32 = 4;
+pub const CACHE_VERSION: u32 = 5;
 
 /// Bytes of a file kept in memory for metadata inspection; beyond this only a prefix is parsed.
 pub const INSPECT_LIMIT: u64 = 48 << 20;
@@ -72,7 +72,7 @@ pub struct FileAsset {
     pub meta: serde_json::Value,
 }
 
-/// Everything a scan learns from one file; cached by path, size, mtime and inode.
+/// Everything a scan learns from one file; cached by path, size, mtime, ctime and inode.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +96,7 @@ pub struct FileRecord {
     pub size: u64,
     pub mtime_ns: i64,
     pub inode: u64,
+    pub ctime_ns: i64,
     pub result: Arc<FileResult>,
     /// True when the result came from the cache.
     pub cached: bool,
@@ -109,6 +110,8 @@ pub struct CachedFile {
     pub size: u64,
     pub mtime_ns: i64,
     pub inode: u64,
+    /// `None` for results cached before ctime was recorded: they never match.
+    pub ctime_ns: Option<i64>,
     pub result: Arc<FileResult>,
 }
 
@@ -214,7 +217,8 @@ impl std::fmt::Display for ScanError {
 impl std::error::Error for ScanError {}
 
 /// Scans `opts.root`. `cache` holds results of an earlier scan keyed by relative path; a file
-/// whose size, mtime and inode are unchanged is not read again (unless `opts.rehash`).
+/// whose size, mtime, ctime and inode are unchanged is not read again (unless `opts.rehash`).
+/// ctime is what catches a same-size edit in place whose mtime was set back.
 pub fn scan(
     opts: &ScanOptions,
     cache: &HashMap<String, CachedFile>,
@@ -260,15 +264,20 @@ pub fn scan_walked(
             .files
             .par_iter()
             .map(|f| {
-                let hit = cache
-                    .get(&f.rel)
-                    .filter(|c| !opts.rehash && c.size == f.size && c.mtime_ns == f.mtime_ns && c.inode == f.inode);
+                let hit = cache.get(&f.rel).filter(|c| {
+                    !opts.rehash
+                        && c.size == f.size
+                        && c.mtime_ns == f.mtime_ns
+                        && c.ctime_ns == Some(f.ctime_ns)
+                        && c.inode == f.inode
+                });
                 let rec = match hit {
                     Some(c) => FileRecord {
                         path: f.rel.clone(),
                         size: f.size,
                         mtime_ns: f.mtime_ns,
                         inode: f.inode,
+                        ctime_ns: f.ctime_ns,
                         result: Arc::clone(&c.result),
                         cached: true,
                         cacheable: true,

@@ -17,6 +17,17 @@ pub struct WalkedFile {
     pub size: u64,
     pub mtime_ns: i64,
     pub inode: u64,
+    /// Status-change time (`st_ctime`) in nanoseconds: any write moves it, and unlike mtime its
+    /// owner cannot set it back, so the cache trusts (size, mtime, ctime, inode) together.
+    pub ctime_ns: i64,
+}
+
+/// (mtime, ctime) of `m` in nanoseconds.
+pub fn times_ns(m: &std::fs::Metadata) -> (i64, i64) {
+    (
+        m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec()),
+        m.ctime().saturating_mul(1_000_000_000).saturating_add(m.ctime_nsec()),
+    )
 }
 
 pub struct Walked {
@@ -81,7 +92,7 @@ pub fn walk(root: &Path, opts: &ScanOptions) -> Result<Walked, ScanError> {
                         Some(t) if t.is_symlink() => found.extend(check_link(root, p, &rel)),
                         Some(t) if t.is_file() => match e.metadata() {
                             Ok(m) => {
-                                let mtime_ns = m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec());
+                                let (mtime_ns, ctime_ns) = times_ns(&m);
                                 if let Ok(mut f) = files.lock() {
                                     f.push(WalkedFile {
                                         rel,
@@ -89,11 +100,13 @@ pub fn walk(root: &Path, opts: &ScanOptions) -> Result<Walked, ScanError> {
                                         size: m.len(),
                                         mtime_ns,
                                         inode: m.ino(),
+                                        ctime_ns,
                                     });
                                 }
                             }
                             Err(err) => found.push(vanished_or_unreadable(&rel, &err.to_string())),
                         },
+                        Some(t) if !t.is_dir() => found.push(special_file(&rel, t)),
                         _ => {}
                     }
                 }
@@ -110,6 +123,23 @@ pub fn walk(root: &Path, opts: &ScanOptions) -> Result<Walked, ScanError> {
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let findings = findings.into_inner().unwrap_or_default();
     Ok(Walked { files, findings })
+}
+
+/// A FIFO, socket or device: reported, never opened (a FIFO would block the scan).
+fn special_file(rel: &str, t: std::fs::FileType) -> Finding {
+    use std::os::unix::fs::FileTypeExt;
+    let what = if t.is_fifo() {
+        "FIFO (named pipe)"
+    } else if t.is_socket() {
+        "socket"
+    } else if t.is_char_device() {
+        "character device"
+    } else if t.is_block_device() {
+        "block device"
+    } else {
+        "special file"
+    };
+    Finding::new("CUS-WALK-007", format!("{what}: not a regular file, so it was not read"), Location::file(rel))
 }
 
 fn vanished_or_unreadable(rel: &str, detail: &str) -> Finding {
@@ -240,11 +270,13 @@ fn read_dir(root: &Path, dir: &Path, excluded: &dyn Fn(&str) -> bool) -> DirResu
         } else if ft.is_file() {
             match entry.metadata() {
                 Ok(m) => {
-                    let mtime_ns = m.mtime().saturating_mul(1_000_000_000).saturating_add(m.mtime_nsec());
-                    files.push(WalkedFile { rel, abs: path, size: m.len(), mtime_ns, inode: m.ino() });
+                    let (mtime_ns, ctime_ns) = times_ns(&m);
+                    files.push(WalkedFile { rel, abs: path, size: m.len(), mtime_ns, inode: m.ino(), ctime_ns });
                 }
                 Err(e) => findings.push(vanished_or_unreadable(&rel, &e.to_string())),
             }
+        } else {
+            findings.push(special_file(&rel, ft));
         }
     }
     (files, dirs, findings)

@@ -20,6 +20,16 @@ impl Default for Actor {
     fn default() -> Self {
         let name =
             std::env::var("CUSTODY_ACTOR").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "unknown".into());
+        // The binary refuses a bad --actor / CUSTODY_ACTOR before it gets here; a bad $USER is
+        // recorded in visible form, never with control characters, and bounded.
+        let name = match custody_core::text::check_actor(&name) {
+            Ok(()) => name,
+            Err(_) => custody_core::text::escape_controls(&name)
+                .chars()
+                .take(custody_core::text::MAX_ACTOR_LEN)
+                .collect::<String>(),
+        };
+        let name = if name.trim().is_empty() { "unknown".to_string() } else { name };
         Actor { name, role: None }
     }
 }

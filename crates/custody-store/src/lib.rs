@@ -124,6 +124,10 @@ pub struct FileCacheRow {
     pub size: u64,
     pub mtime_ns: i64,
     pub inode: u64,
+    /// Status-change time in nanoseconds (`st_ctime`): it moves on every write and cannot be set
+    /// back by the file's owner. `None` in rows cached by a custody that did not record it (they
+    /// never match a file, so the file is read again).
+    pub ctime_ns: Option<i64>,
     /// Opaque to the store: the scanner's serialised result for the file.
     pub result_json: String,
 }
@@ -174,6 +178,8 @@ pub struct FileIdentity {
     pub size: u64,
     pub mtime_ns: i64,
     pub inode: u64,
+    /// As [`FileCacheRow::ctime_ns`].
+    pub ctime_ns: Option<i64>,
 }
 
 /// A scan's row without its data.

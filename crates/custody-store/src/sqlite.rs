@@ -984,7 +984,13 @@ impl Store for SqliteStore {
         let rows = blob.and_then(|b| decode_cache(&b, None)).unwrap_or_default();
         Ok(rows
             .into_iter()
-            .map(|r| FileIdentity { path: r.path, size: r.size, mtime_ns: r.mtime_ns, inode: r.inode })
+            .map(|r| FileIdentity {
+                path: r.path,
+                size: r.size,
+                mtime_ns: r.mtime_ns,
+                inode: r.inode,
+                ctime_ns: r.ctime_ns,
+            })
             .collect())
     }
 
@@ -1222,7 +1228,7 @@ impl Store for SqliteStore {
 /// Rows are consumed one at a time and their results streamed into the compressor.
 fn encode_cache(rows: &mut dyn Iterator<Item = FileCacheRow>) -> (Vec<u8>, Vec<u8>) {
     use std::io::Write;
-    let mut index: Vec<(String, u64, i64, u64)> = Vec::new();
+    let mut index: Vec<(String, u64, i64, u64, Option<i64>)> = Vec::new();
     let mut results = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
     // Writes into a Vec cannot fail.
     let _ = results.write_all(b"[");
@@ -1232,7 +1238,7 @@ fn encode_cache(rows: &mut dyn Iterator<Item = FileCacheRow>) -> (Vec<u8>, Vec<u
         }
         let valid = serde_json::from_str::<&serde_json::value::RawValue>(&r.result_json).is_ok();
         let _ = results.write_all(if valid { r.result_json.as_bytes() } else { b"null" });
-        index.push((r.path, r.size, r.mtime_ns, r.inode));
+        index.push((r.path, r.size, r.mtime_ns, r.inode, r.ctime_ns));
     }
     let _ = results.write_all(b"]");
     let results = results.finish().unwrap_or_default();
@@ -1240,10 +1246,19 @@ fn encode_cache(rows: &mut dyn Iterator<Item = FileCacheRow>) -> (Vec<u8>, Vec<u
     (miniz_oxide::deflate::compress_to_vec(&index_json, 1), results)
 }
 
+/// One file of the cache index: `[path, size, mtime_ns, inode, ctime_ns]`, or the four-element
+/// rows stores written before ctime was recorded (read with no ctime, so they never match).
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum IndexRow {
+    WithCtime(String, u64, i64, u64, Option<i64>),
+    Old(String, u64, i64, u64),
+}
+
 /// Decodes a cache; with `results` absent the rows carry empty results.
 fn decode_cache(index: &[u8], results: Option<&[u8]>) -> Option<Vec<FileCacheRow>> {
     let index_json = miniz_oxide::inflate::decompress_to_vec_with_limit(index, MAX_USES_JSON).ok()?;
-    let index: Vec<(String, u64, i64, u64)> = serde_json::from_slice(&index_json).ok()?;
+    let index: Vec<IndexRow> = serde_json::from_slice(&index_json).ok()?;
     let texts: Vec<String> = match results {
         Some(r) => {
             let json = miniz_oxide::inflate::decompress_to_vec_with_limit(r, MAX_USES_JSON).ok()?;
@@ -1259,12 +1274,12 @@ fn decode_cache(index: &[u8], results: Option<&[u8]>) -> Option<Vec<FileCacheRow
         index
             .into_iter()
             .zip(texts)
-            .map(|((path, size, mtime_ns, inode), result_json)| FileCacheRow {
-                path,
-                size,
-                mtime_ns,
-                inode,
-                result_json,
+            .map(|(row, result_json)| {
+                let (path, size, mtime_ns, inode, ctime_ns) = match row {
+                    IndexRow::WithCtime(p, s, m, i, c) => (p, s, m, i, c),
+                    IndexRow::Old(p, s, m, i) => (p, s, m, i, None),
+                };
+                FileCacheRow { path, size, mtime_ns, inode, ctime_ns, result_json }
             })
             .collect(),
     )
@@ -1348,4 +1363,26 @@ fn snapshot_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredSnapshot> {
             files: Vec::new(),
         },
     })
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    #[test]
+    fn caches_written_before_ctime_decode_without_it() {
+        let old = serde_json::to_vec(&[("a.pt", 9u64, 5i64, 7u64)]).expect("json");
+        let results = {
+            use std::io::Write;
+            let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+            let _ = e.write_all(b"[{}]");
+            e.finish().expect("deflate")
+        };
+        let rows = decode_cache(&miniz_oxide::deflate::compress_to_vec(&old, 1), Some(&results)).expect("decodes");
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].size, rows[0].mtime_ns, rows[0].inode, rows[0].ctime_ns), (9, 5, 7, None));
+        let row = FileCacheRow { ctime_ns: Some(11), ..rows[0].clone() };
+        let (index, results) = encode_cache(&mut std::iter::once(row.clone()));
+        assert_eq!(decode_cache(&index, Some(&results)), Some(vec![row]));
+    }
 }

@@ -320,8 +320,14 @@ fn scans_round_trip_and_replace_the_file_cache() {
         edges: vec![EdgeRow { source: "app.py".into(), target: "service:openai".into(), kind: "calls".into() }],
     };
     let big_inode = u64::MAX - 5;
-    let cache =
-        vec![FileCacheRow { path: "a.gguf".into(), size: 9, mtime_ns: -3, inode: big_inode, result_json: "{}".into() }];
+    let cache = vec![FileCacheRow {
+        path: "a.gguf".into(),
+        size: 9,
+        mtime_ns: -3,
+        inode: big_inode,
+        ctime_ns: Some(7),
+        result_json: "{}".into(),
+    }];
     let id1 = s.record_scan(&rec, &mut cache.clone().into_iter()).expect("record");
     let back = s.latest_scan(Some("/r")).expect("latest").expect("some");
     assert_eq!(back.id, id1);
@@ -329,7 +335,8 @@ fn scans_round_trip_and_replace_the_file_cache() {
     assert_eq!(s.file_cache("/r").expect("cache"), cache);
     // A second scan replaces the cache and keeps the first scan.
     // A second scan replaces the cache and keeps the first scan.
-    let extra = FileCacheRow { path: "b".into(), size: 1, mtime_ns: 1, inode: 1, result_json: "[]".into() };
+    let extra =
+        FileCacheRow { path: "b".into(), size: 1, mtime_ns: 1, inode: 1, ctime_ns: None, result_json: "[]".into() };
     let id2 = s
         .record_scan(&ScanRecord { root: "/r".into(), ..ScanRecord::default() }, &mut std::iter::once(extra.clone()))
         .expect("record");

@@ -1,8 +1,53 @@
 //! Terminal output: results to stdout, notes and errors to stderr, colour only when wanted.
+//!
+//! Every human-readable line goes through one sink ([`Output::line`], `note`, `warn`, `error`,
+//! `document`) that shows control and bidi characters in a visible escaped form
+//! (`custody_core::text`), so no command can forget to: a file named `weights\r\e[2K\e[8m`
+//! cannot wipe or hide its own finding. custody's own colours survive because [`Output::paint`]
+//! does not emit escape codes: it emits a per-process unguessable sentinel that the sink turns
+//! into the SGR code after escaping everything else (or removes, when colour is off). Machine
+//! formats (`json`, `raw`) are written exactly.
 
 use crate::failure::Failure;
 use custody_cli::{ColorChoice, GlobalArgs};
+use custody_core::text::escape_controls_keep_newlines;
+use std::hash::{BuildHasher, Hasher};
 use std::io::{self, IsTerminal, Write};
+use std::sync::OnceLock;
+
+/// The sentinel that stands for `ESC [` in painted text: private-use characters around 128
+/// random bits, drawn once per process (std's `RandomState` is seeded from the OS).
+fn sentinel() -> &'static str {
+    static S: OnceLock<String> = OnceLock::new();
+    S.get_or_init(|| {
+        let word = || {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u32(std::process::id());
+            h.finish()
+        };
+        format!("\u{f8f0}{:016x}{:016x}\u{f8f1}", word(), word())
+    })
+}
+
+/// What the sink writes for `s`: controls escaped, then custody's own colour sentinels made
+/// real SGR codes (`colour`) or removed.
+fn finish(s: &str, colour: bool) -> String {
+    let escaped = escape_controls_keep_newlines(s);
+    let t = sentinel();
+    if !escaped.contains(t) {
+        return escaped.into_owned();
+    }
+    if colour {
+        return escaped.replace(t, "\x1b[");
+    }
+    // Drop each sentinel with the `NN;NNm` that follows it.
+    let mut parts = escaped.split(t);
+    let mut o = parts.next().unwrap_or("").to_string();
+    for p in parts {
+        o.push_str(p.trim_start_matches(|c: char| c.is_ascii_digit() || c == ';').strip_prefix('m').unwrap_or(p));
+    }
+    o
+}
 
 pub struct Output {
     pub quiet: bool,
@@ -58,11 +103,20 @@ impl Output {
         paint(s, style, self.color_out)
     }
 
+    /// One line (or several of custody's own) for people on stdout, escaped.
     pub fn line(&mut self, s: &str) -> Result<(), Failure> {
+        let s = finish(s, self.color_out);
         writeln!(self.stdout, "{s}")?;
         Ok(())
     }
 
+    /// A whole text document for people (Markdown, DOT) on stdout, escaped, newlines kept.
+    pub fn document(&mut self, s: &str) -> Result<(), Failure> {
+        let s = finish(s, self.color_out);
+        self.raw(&s)
+    }
+
+    /// Exact bytes: machine formats (JSON, SARIF, OSCAL, HTML whose producer escapes).
     pub fn raw(&mut self, s: &str) -> Result<(), Failure> {
         self.stdout.write_all(s.as_bytes())?;
         self.stdout.flush()?;
@@ -91,25 +145,34 @@ impl Output {
     /// A note for people on stderr; silent with --quiet.
     pub fn note(&self, s: &str) {
         if !self.quiet {
-            let _ = writeln!(io::stderr(), "{}", paint(s, Style::Dim, self.color_err));
+            let _ = writeln!(io::stderr(), "{}", finish(&paint(s, Style::Dim, self.color_err), self.color_err));
         }
     }
 
     pub fn warn(&self, s: &str) {
-        let _ = writeln!(io::stderr(), "{} {s}", paint("warning:", Style::Yellow, self.color_err));
+        let line = format!("{} {s}", paint("warning:", Style::Yellow, self.color_err));
+        let _ = writeln!(io::stderr(), "{}", finish(&line, self.color_err));
     }
 
     pub fn error(&self, message: &str, hint: Option<&str>) {
         let mut e = io::stderr().lock();
-        let _ = writeln!(e, "{} {message}", paint("error:", Style::Red, self.color_err));
+        let line = format!("{} {message}", paint("error:", Style::Red, self.color_err));
+        let _ = writeln!(e, "{}", finish(&line, self.color_err));
         if let Some(h) = hint {
-            let _ = writeln!(e, "  {} {h}", paint("hint:", Style::Cyan, self.color_err));
+            let line = format!("  {} {h}", paint("hint:", Style::Cyan, self.color_err));
+            let _ = writeln!(e, "{}", finish(&line, self.color_err));
         }
     }
 }
 
+/// `s` in a style, as sentinels the sink turns into SGR codes (plain when `on` is false).
 fn paint(s: &str, style: Style, on: bool) -> String {
-    if on { format!("\x1b[{}m{s}\x1b[0m", style.code()) } else { s.to_string() }
+    if on {
+        let t = sentinel();
+        format!("{t}{}m{s}{t}0m", style.code())
+    } else {
+        s.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -124,5 +187,16 @@ mod tests {
         assert!(use_color(ColorChoice::Auto, true, Some("")));
         assert!(!use_color(ColorChoice::Auto, true, Some("1")));
         assert!(!use_color(ColorChoice::Auto, false, None));
+    }
+
+    #[test]
+    fn the_sink_escapes_input_but_keeps_our_colours() {
+        let name = "weights\r\x1b[2K\x1b[8m";
+        let painted = format!("{} {name}", paint("critical", Style::Red, true));
+        assert_eq!(finish(&painted, true), "\x1b[31mcritical\x1b[0m weights\\r\\e[2K\\e[8m");
+        assert_eq!(finish(&painted, false), "critical weights\\r\\e[2K\\e[8m");
+        assert_eq!(finish("a\nb\u{202e}", false), "a\nb\\u{202e}");
+        // A guessed sentinel shape without the secret is just text.
+        assert_eq!(finish("\u{f8f0}31m", true), "\u{f8f0}31m");
     }
 }

@@ -29,7 +29,7 @@ pub fn run(g: &GlobalArgs, args: &ApplicableArgs, out: &mut Output) -> CmdResult
             v["config"] = ws.config_path.display().to_string().into();
             out.json(&v)?
         }
-        ApplicableFormat::Markdown => out.raw(&to_markdown(c, &cfg.organisation.name, &held, &list))?,
+        ApplicableFormat::Markdown => out.document(&to_markdown(c, &cfg.organisation.name, &held, &list))?,
         ApplicableFormat::Table => table(c, &cfg.organisation.name, &held, &list, out)?,
     }
     Ok(Outcome::Ok)

@@ -665,6 +665,7 @@ pub fn report(g: &GlobalArgs, args: &ReportArgs, out: &mut Output) -> CmdResult 
                 t.not_applicable
             ));
         }
+        None if matches!(args.format, ReportFormat::Markdown) => out.document(&text)?,
         None => out.raw(&text)?,
     }
     Ok(Outcome::Ok)

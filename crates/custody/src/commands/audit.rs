@@ -240,8 +240,7 @@ pub fn check(view: &AuditView, outside: &[(String, String)]) -> Result<Checked, 
 /// written. Neither proves tampering (clocks are set back, tests fix the time), so they warn.
 fn clock_warnings(entries: &[(Entry, Vec<u8>)]) -> Vec<String> {
     use time::OffsetDateTime;
-    use time::format_description::well_known::Rfc3339;
-    let parse = |t: &str| OffsetDateTime::parse(t, &Rfc3339).ok();
+    let parse = |t: &str| custody_core::time::parse_time("", t).ok();
     let mut warnings = Vec::new();
     let mut latest: Option<(OffsetDateTime, u64)> = None;
     let (mut backwards, mut first_backwards) = (0u64, None);

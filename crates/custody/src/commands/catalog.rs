@@ -23,7 +23,7 @@ pub fn run(args: &CatalogArgs, out: &mut Output) -> CmdResult {
             "count": selected.len(),
             "provisions": selected.iter().map(|p| provision_json(c, p)).collect::<Vec<_>>(),
         }))?,
-        CatalogFormat::Markdown => out.raw(&custody_report::markdown::catalog(c, &selected))?,
+        CatalogFormat::Markdown => out.document(&custody_report::markdown::catalog(c, &selected))?,
         CatalogFormat::Oscal if filtered => {
             return Err(Failure::with_hint(
                 "the OSCAL catalog is always the whole catalogue; filters do not apply to it",
@@ -151,7 +151,7 @@ fn show(c: &Catalog, id: &str, format: CatalogFormat, out: &mut Output) -> CmdRe
             }
             s.push_str(&format!("- Evidence: {}\n", p.evidence_examples.join("; ")));
             s.push_str(&format!("- UK Code of Practice: {}\n", p.uk));
-            out.raw(&s)?;
+            out.document(&s)?;
         }
         CatalogFormat::Table => {
             let title = out.paint(&format!("{}  {}", p.id, p.modality.as_str().to_uppercase()), Style::Bold);

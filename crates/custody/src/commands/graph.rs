@@ -59,7 +59,7 @@ pub fn run(g: &GlobalArgs, args: &GraphArgs, out: &mut Output) -> CmdResult {
                 s.push_str(&format!("  {} -> {} [label={}];\n", dot_id(&e.source), dot_id(&e.target), dot_id(&e.kind)));
             }
             s.push_str("}\n");
-            out.raw(&s)?;
+            out.document(&s)?;
         }
     }
     Ok(Outcome::Ok)
@@ -74,7 +74,11 @@ fn dot_id(s: &str) -> String {
             '"' => o.push_str("\\\""),
             '\\' => o.push_str("\\\\"),
             '\n' => o.push_str("\\n"),
-            c if c.is_control() => o.push(' '),
+            // Control and bidi characters in a visible form (`\r`, `\e`, `\u{202e}`), its
+            // backslash escaped for DOT.
+            c if custody_core::text::is_dangerous(c) => {
+                o.push_str(&custody_core::text::escape_controls(c.encode_utf8(&mut [0; 4])).replace('\\', "\\\\"))
+            }
             c => o.push(c),
         }
     }
@@ -86,6 +90,7 @@ fn dot_id(s: &str) -> String {
 mod tests {
     #[test]
     fn dot_ids_are_escaped() {
-        assert_eq!(super::dot_id("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd \"");
+        assert_eq!(super::dot_id("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\\\x01\"");
+        assert_eq!(super::dot_id("w\r\u{1b}[8m\u{202e}"), "\"w\\\\r\\\\e[8m\\\\u{202e}\"");
     }
 }

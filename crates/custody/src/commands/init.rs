@@ -147,7 +147,7 @@ fn ask_roles() -> Result<Vec<Role>, Failure> {
         match parsed {
             Ok(r) if !r.is_empty() => return Ok(r),
             Ok(_) => eprintln!("give at least one role"),
-            Err(e) => eprintln!("{e}"),
+            Err(e) => eprintln!("{}", custody_core::text::escape_controls(&e)),
         }
     }
     Err(Failure::with_hint("no valid role given", format!("valid roles: {}", Role::valid_list())))
@@ -161,7 +161,7 @@ fn ask_systems() -> Result<Vec<System>, Failure> {
             return Ok(systems);
         }
         if systems.iter().any(|s| s.name == name) {
-            eprintln!("system `{name}` is already declared");
+            eprintln!("system `{}` is already declared", custody_core::text::escape_controls(&name));
             continue;
         }
         let description = ask("  description", None)?;
@@ -169,7 +169,7 @@ fn ask_systems() -> Result<Vec<System>, Failure> {
         let exposure = loop {
             match Exposure::parse(&ask("  exposure (internal, external-api, public)", Some("internal"))?) {
                 Ok(e) => break e,
-                Err(e) => eprintln!("{e}"),
+                Err(e) => eprintln!("{}", custody_core::text::escape_controls(&e)),
             }
         };
         systems.push(System { name, description, intended_use, exposure, ..System::default() });

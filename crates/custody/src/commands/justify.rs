@@ -139,7 +139,7 @@ pub fn run(g: &GlobalArgs, cmd: &JustifyCommand, out: &mut Output) -> CmdResult 
                     s("risk")
                 ));
             }
-            out.raw(&md)?;
+            out.document(&md)?;
             Ok(Outcome::Ok)
         }
     }

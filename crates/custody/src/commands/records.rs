@@ -106,8 +106,13 @@ fn data_add(g: &GlobalArgs, ws: &Workspace, store: &mut dyn Store, a: &DataAddAr
         ds.files.push(DataFile { path: rel(ws, f), sha256: hash_file(f)? });
     }
     ds.validate().map_err(bad)?;
+    let now = clock::now()?;
+    for s in &ds.sources {
+        custody_core::time::not_in_future(&format!("acquisition time of {}", s.url), &s.acquired_at, &now)
+            .map_err(bad)?;
+    }
     let payload = serde_json::to_value(&ds).map_err(|e| Failure::new(e.to_string()))?;
-    let r = store.add_record("dataset", RecordKey::Replace(&ds.name), &payload, None, &clock::now()?)?;
+    let r = store.add_record("dataset", RecordKey::Replace(&ds.name), &payload, None, &now)?;
     let gaps = ds.gaps();
     let summary = if gaps.is_empty() { String::new() } else { format!("; provenance gaps: {}", gaps.join("; ")) };
     printed(out, a.format, &r, &summary)?;

@@ -17,7 +17,7 @@ pub fn run(args: &RulesArgs, out: &mut Output) -> CmdResult {
     };
     match args.format {
         ApplicableFormat::Json => out.json(&json!({ "schema": "custody.rules/v1", "rules": selected }))?,
-        ApplicableFormat::Markdown => out.raw(&markdown(&selected))?,
+        ApplicableFormat::Markdown => out.document(&markdown(&selected))?,
         ApplicableFormat::Table if args.code.is_some() => {
             let r = selected[0];
             out.line(&out.paint(&format!("{}  {}  {}", r.code, r.severity, r.title), Style::Bold))?;

@@ -1,7 +1,7 @@
 //! `custody scan`: inventory AI assets and AI use under a directory, record it, report shadow AI.
 //!
-//! A re-scan first walks the tree (names and identities only). When every file's size, mtime
-//! and inode match the cache, the set of files is the same, and configuration and walk findings
+//! A re-scan first walks the tree (names and identities only). When every file's size, mtime,
+//! ctime and inode match the cache, the set of files is the same, and configuration and walk findings
 //! are unchanged, the tree is unchanged: custody records the scan as a repeat of the previous one
 //! and shows its summary without reading or deserialising anything else.
 
@@ -195,6 +195,7 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
             size: f.size,
             mtime_ns: f.mtime_ns,
             inode: f.inode,
+            ctime_ns: Some(f.ctime_ns),
             result_json: serde_json::to_string(&envelope).ok()?,
         })
     });
@@ -250,7 +251,10 @@ fn load_cache(store: &dyn Store, root: &str) -> Result<HashMap<String, CachedFil
             let cached: CacheEnvelope = serde_json::from_str(&r.result_json).ok()?;
             (cached.v == custody_scan::CACHE_VERSION).then_some(())?;
             let result = Arc::new(cached.r);
-            Some((r.path, CachedFile { size: r.size, mtime_ns: r.mtime_ns, inode: r.inode, result }))
+            Some((
+                r.path,
+                CachedFile { size: r.size, mtime_ns: r.mtime_ns, inode: r.inode, ctime_ns: r.ctime_ns, result },
+            ))
         })
         .collect())
 }
@@ -261,9 +265,12 @@ fn unchanged(store: &dyn Store, root: &str, walked: &Walked) -> Result<bool, Fai
     if index.len() != walked.files.len() {
         return Ok(false);
     }
-    let by_path: HashMap<&str, (u64, i64, u64)> =
-        index.iter().map(|i| (i.path.as_str(), (i.size, i.mtime_ns, i.inode))).collect();
-    Ok(walked.files.iter().all(|f| by_path.get(f.rel.as_str()) == Some(&(f.size, f.mtime_ns, f.inode))))
+    let by_path: HashMap<&str, (u64, i64, u64, Option<i64>)> =
+        index.iter().map(|i| (i.path.as_str(), (i.size, i.mtime_ns, i.inode, i.ctime_ns))).collect();
+    Ok(walked
+        .files
+        .iter()
+        .all(|f| by_path.get(f.rel.as_str()) == Some(&(f.size, f.mtime_ns, f.inode, Some(f.ctime_ns)))))
 }
 
 /// Scanner version, registrations and walk findings, hashed.
