@@ -1,6 +1,8 @@
 //! The SQLite backend against real files: migrations, upgrades with data, and the ways a store
 //! can be unusable (corrupt, foreign, locked, too new), none of which may change the file.
 
+mod common;
+
 use custody_core::{Exposure, Role, System};
 use custody_store::{LATEST_VERSION, OpenOptions, Opened, SqliteStore, Store, StoreError};
 use rusqlite::Connection;
@@ -49,6 +51,7 @@ fn migrations_are_idempotent() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("custody.db");
     let (mut s, _) = SqliteStore::open_or_create(&path, &opts()).expect("create");
+    common::sealed(&mut s);
     s.record_organisation("Acme", &[Role::Developer], &[sys("a", Exposure::Internal)], "2026-01-01T00:00:00Z")
         .expect("record");
     drop(s);
@@ -111,6 +114,7 @@ fn an_older_store_is_upgraded_with_its_rows_intact() {
 fn history_keeps_everything_declared() {
     let dir = tempfile::tempdir().expect("tmp");
     let (mut s, _) = SqliteStore::open_or_create(&dir.path().join("c.db"), &opts()).expect("create");
+    common::sealed(&mut s);
     let t = |n: u8| format!("2026-01-0{n}T00:00:00Z");
     let c1 = s
         .record_organisation(
@@ -195,6 +199,7 @@ fn a_corrupt_file_is_reported_and_left_alone() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("custody.db");
     let (mut s, _) = SqliteStore::open_or_create(&path, &opts()).expect("create");
+    common::sealed(&mut s);
     s.record_organisation("Acme", &[Role::Developer], &[], "2026-01-01T00:00:00Z").expect("r");
     drop(s);
     let full = std::fs::read(&path).expect("read");
@@ -279,6 +284,7 @@ fn scans_round_trip_and_replace_the_file_cache() {
     use custody_store::{AssetRow, EdgeRow, FileCacheRow, ScanRecord, UseRow};
     let dir = tempfile::tempdir().expect("tmp");
     let (mut s, _) = SqliteStore::open_or_create(&dir.path().join("c.db"), &opts()).expect("create");
+    common::sealed(&mut s);
     let sha = "ab".repeat(32);
     let rec = ScanRecord {
         root: "/r".into(),
