@@ -74,6 +74,12 @@ impl Analysis {
     }
 }
 
+/// How much of a model file `custody inspect` and `custody scan` read for the security
+/// analysis: files up to this size are read whole (a zip's directory is at its end), larger
+/// ones up to it, and what could not be cleared within it is reported as not fully inspected.
+/// One number for both, so they clear the same files.
+pub const ANALYSIS_LIMIT: u64 = 256 << 20;
+
 /// Analyse one file. `path` is used for locations and, for the formats without a signature
 /// (TensorFlow `.pb`, chat templates in `tokenizer_config.json` or `*.jinja`), as a hint;
 /// `bytes` is the file or a prefix of it, `file_len` the whole file's length (a prefix makes

@@ -31,8 +31,8 @@ const MODEL_SIDE_FILES: &[&str] = &[
 ];
 
 /// Tail formats up to this size are read whole for inspection; larger ones are reported as not
-/// fully inspected.
-const TAIL_LIMIT: u64 = 96 << 20;
+/// fully inspected (the same limit as `custody inspect`'s).
+const TAIL_LIMIT: u64 = custody_modelsec::ANALYSIS_LIMIT;
 
 /// How much of a large file to read for its metadata: the safetensors header exactly, GGUF
 /// metadata (vocabularies run to megabytes), protobuf and pickle formats up to the inspection
@@ -48,6 +48,8 @@ fn inspect_window(format: Format, head: &[u8], size: u64) -> u64 {
         // Read whole when small enough: the directory is at the end.
         f if f.directory_at_end() && size <= TAIL_LIMIT => size,
         f if f.directory_at_end() => 0,
+        // Pickles are analysed as far as `custody inspect` reads them.
+        Format::Pickle | Format::TorchLegacy => custody_modelsec::ANALYSIS_LIMIT,
         _ => INSPECT_LIMIT,
     };
     w.min(size)

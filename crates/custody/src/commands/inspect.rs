@@ -16,8 +16,8 @@ use custody_formats::Format;
 use serde_json::json;
 use std::io::Read;
 
-/// Files up to this size are read whole; larger ones only this far.
-pub const WHOLE_LIMIT: u64 = 256 << 20;
+/// Files up to this size are read whole; larger ones only this far (as `custody scan` does).
+pub const WHOLE_LIMIT: u64 = custody_modelsec::ANALYSIS_LIMIT;
 
 pub fn run(args: &InspectArgs, out: &mut Output) -> CmdResult {
     let path = &args.file;
