@@ -20,7 +20,8 @@ Checks:
      attachment_sha256, kind, payload, role, seq (seq == i), plus an optional string
      recorded_at (the wall clock when the time was injected), and is byte-for-byte its own
      RFC 8785 canonical form. Leaf hash = SHA-256(0x00 || bytes).
-  3. checkpoints: each a signed note with a valid Ed25519 signature by the vkey, a strict
+  3. checkpoints: each a signed note with a valid Ed25519 signature by the vkey (after a key
+     rotation: by a key of key_history whose from_size..to_size holds its size), a strict
      checkpoint body (origin, size without leading zeros, base64 32-byte root), all with one
      origin, size <= number of entries, root == MTH of the first `size` entries.
   4. inclusion_proofs: leaf_hash == hash of entries[index], root == MTH(first tree_size
@@ -361,6 +362,40 @@ def verify_export(doc):
         if not isinstance(doc.get(key), kind):
             raise Failure(f"member {key!r} missing or not a {kind.__name__}")
     vkey = parse_vkey(doc["vkey"])
+    # After a key rotation: which key signs which checkpoint sizes.
+    key_ranges = None
+    if "key_history" in doc:
+        kh = doc["key_history"]
+        if not isinstance(kh, list) or not kh:
+            raise Failure("key_history is not a non-empty list")
+        key_ranges = []
+        for j, r in enumerate(kh):
+            ok = isinstance(r, dict) and type(r.get("from_size")) is int
+            ok = ok and ("to_size" not in r or type(r["to_size"]) is int)
+            if not ok:
+                raise Failure(f"key_history[{j}] is not {{vkey, from_size, to_size?}}")
+            if j > 0 and key_ranges[-1][1] != r["from_size"]:
+                raise Failure(f"key_history[{j}] does not start where the previous key stopped")
+            key_ranges.append((r["from_size"], r.get("to_size"), parse_vkey(r.get("vkey"))))
+        if kh[0]["from_size"] != 0 or "to_size" in kh[-1] or kh[-1].get("vkey") != doc["vkey"]:
+            raise Failure("key_history must start at size 0 and end with the current vkey, open-ended")
+
+    def open_checkpoint(note):
+        if key_ranges is None:
+            return parse_checkpoint(open_note(note, vkey))
+        split = note.rfind("\n\n") if isinstance(note, str) else -1
+        if split < 0:
+            raise Failure("not a signed note")
+        size = parse_checkpoint(note[: split + 1])[1]
+        errors = []
+        for lo, hi, k in key_ranges:
+            if size < lo or (hi is not None and size > hi):
+                continue
+            try:
+                return parse_checkpoint(open_note(note, k))
+            except Failure as f:
+                errors.append(str(f))
+        raise Failure(f"no key of the log that may sign size {size} signed it ({'; '.join(errors) or 'none'})")
 
     entries = []
     for i, e in enumerate(doc["entries"]):
@@ -379,7 +414,7 @@ def verify_export(doc):
     cps = []  # (index, origin, size, root)
     for i, note in enumerate(doc["checkpoints"]):
         try:
-            origin, size, root = parse_checkpoint(open_note(note, vkey))
+            origin, size, root = open_checkpoint(note)
             cps.append((i, origin, size, root))
         except Failure as f:
             fail(f"checkpoints[{i}]: {f}")

@@ -5,7 +5,7 @@
 //! Usage: `cargo run -p custody-audit --example audit_export_sample [-- OUT.json]`
 //! (default `target/audit-export-sample.json`).
 
-use custody_audit::{Entry, Export, Frontier, SigningKey, canonical_bytes, leaf_hash, verify_log};
+use custody_audit::{Entry, Export, Frontier, KeySchedule, SigningKey, canonical_bytes, leaf_hash, verify_log_with};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -78,6 +78,11 @@ fn main() -> ExitCode {
 fn run(out: &std::path::Path) -> Result<String, Box<dyn std::error::Error>> {
     // A fixed seed: the sample is byte-for-byte reproducible. Real keys use SigningKey::generate.
     let key = SigningKey::from_seed(ORIGIN, &[0x5a; 32])?;
+    // The key is rotated at the middle checkpoint: that checkpoint carries both signatures,
+    // later ones only the new key's.
+    let next = SigningKey::from_seed(ORIGIN, &[0x6b; 32])?;
+    let rotation = CHECKPOINT_SIZES[CHECKPOINT_SIZES.len() / 2];
+    let keys = KeySchedule::rotated(&key.verifier(), &[(rotation, next.verifier())]);
     let entries = entries();
     let mut canonical = Vec::new();
     let mut checkpoints = Vec::new();
@@ -86,11 +91,16 @@ fn run(out: &std::path::Path) -> Result<String, Box<dyn std::error::Error>> {
         let bytes = canonical_bytes(e)?;
         frontier.push(leaf_hash(&bytes));
         canonical.push(bytes);
-        if CHECKPOINT_SIZES.contains(&frontier.size()) {
-            checkpoints.push(key.sign_checkpoint(ORIGIN, frontier.size(), &frontier.root())?);
+        let size = frontier.size();
+        if CHECKPOINT_SIZES.contains(&size) {
+            checkpoints.push(match size.cmp(&rotation) {
+                std::cmp::Ordering::Less => key.sign_checkpoint(ORIGIN, size, &frontier.root())?,
+                std::cmp::Ordering::Equal => next.cosign(&key.sign_checkpoint(ORIGIN, size, &frontier.root())?)?,
+                std::cmp::Ordering::Greater => next.sign_checkpoint(ORIGIN, size, &frontier.root())?,
+            });
         }
     }
-    let report = verify_log(entries.iter().cloned(), &checkpoints, &key.verifier());
+    let report = verify_log_with(entries.iter().cloned(), &checkpoints, &keys);
     if !report.is_ok() {
         return Err(format!("the sample log does not verify: {:?}", report.problems).into());
     }
@@ -106,7 +116,7 @@ fn run(out: &std::path::Path) -> Result<String, Box<dyn std::error::Error>> {
         }
     }
     consistency.push((last, last));
-    let export = Export::build(&key.verifier(), canonical, checkpoints, &inclusion, &consistency)?;
+    let export = Export::build(&keys, canonical, checkpoints, &inclusion, &consistency)?;
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;
     }

@@ -4,7 +4,7 @@
 
 use crate::b64;
 use crate::merkle::{Hash, ProofError, consistency_proof, inclusion_proof, leaf_hash, root};
-use crate::note::VerifierKey;
+use crate::verify::KeySchedule;
 use serde::{Deserialize, Serialize};
 
 /// Value of [`Export::format`].
@@ -15,8 +15,14 @@ pub const EXPORT_FORMAT: &str = "custody-audit-export/v1";
 pub struct Export {
     /// Always [`EXPORT_FORMAT`].
     pub format: String,
-    /// The log's verifier key (`<name>+<key ID>+<base64 key>`).
+    /// The log's verifier key (`<name>+<key ID>+<base64 key>`); after a rotation, the current
+    /// one.
     pub vkey: String,
+    /// Present only when the key was rotated: every key with the checkpoint sizes it signs
+    /// (`to_size` absent for the current key). A checkpoint must verify with a key whose range
+    /// holds its size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_history: Option<Vec<KeyRange>>,
     /// The canonical bytes of every entry ([`crate::canonical_bytes`]), in leaf order
     /// (`entries[i]` has `seq` i).
     #[serde(with = "b64::bytes_list")]
@@ -27,6 +33,15 @@ pub struct Export {
     pub inclusion_proofs: Vec<InclusionProof>,
     /// Consistency proofs between checkpoint sizes.
     pub consistency_proofs: Vec<ConsistencyProof>,
+}
+
+/// A key of the log and the checkpoint sizes it signs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRange {
+    pub vkey: String,
+    pub from_size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_size: Option<u64>,
 }
 
 /// Leaf `index` is in the tree of `tree_size` leaves whose root is `root`.
@@ -64,7 +79,7 @@ impl Export {
     /// checkpoint in the same export. Nothing is verified here (an export of a damaged log must
     /// still be possible); it only fails on impossible proof requests.
     pub fn build(
-        vkey: &VerifierKey,
+        keys: &KeySchedule,
         entries: Vec<Vec<u8>>,
         checkpoints: Vec<String>,
         inclusion: &[(u64, u64)],
@@ -101,9 +116,12 @@ impl Export {
                 proof,
             });
         }
+        let ranges: Vec<KeyRange> =
+            keys.ranges().map(|(from_size, to_size, k)| KeyRange { vkey: k.to_string(), from_size, to_size }).collect();
         Ok(Export {
             format: EXPORT_FORMAT.to_owned(),
-            vkey: vkey.to_string(),
+            vkey: ranges.last().map(|r| r.vkey.clone()).unwrap_or_default(),
+            key_history: (ranges.len() > 1).then_some(ranges),
             entries,
             checkpoints,
             inclusion_proofs,
@@ -123,7 +141,9 @@ mod tests {
         let entries: Vec<Vec<u8>> = (0u8..5).map(|i| vec![b'{', i, b'}']).collect();
         let leaves: Vec<Hash> = entries.iter().map(|e| leaf_hash(e)).collect();
         let cps = vec![key.sign_checkpoint("o", 3, &root(&leaves[..3])).unwrap()];
-        let ex = Export::build(&key.verifier(), entries, cps, &[(1, 3), (4, 5)], &[(3, 5), (2, 2)]).unwrap();
+        let ex =
+            Export::build(&KeySchedule::single(&key.verifier()), entries, cps, &[(1, 3), (4, 5)], &[(3, 5), (2, 2)])
+                .unwrap();
         (key, ex)
     }
 
@@ -167,7 +187,10 @@ mod tests {
             (vec![], vec![(2, 1)]),
             (vec![], vec![(1, 3)]),
         ] {
-            assert!(Export::build(&key, entries.clone(), vec![], &inc, &con).is_err(), "{inc:?} {con:?}");
+            assert!(
+                Export::build(&KeySchedule::single(&key), entries.clone(), vec![], &inc, &con).is_err(),
+                "{inc:?} {con:?}"
+            );
         }
         assert!(serde_json::from_str::<Export>(r#"{"format":"x","vkey":"k","entries":["!"],"checkpoints":[],"inclusion_proofs":[],"consistency_proofs":[]}"#).is_err());
     }

@@ -77,7 +77,7 @@ pub mod note;
 pub mod verify;
 
 pub use entry::{Entry, EntryError, canonical_bytes};
-pub use export::{ConsistencyProof, EXPORT_FORMAT, Export, InclusionProof};
+pub use export::{ConsistencyProof, EXPORT_FORMAT, Export, InclusionProof, KeyRange};
 pub use frontier::{Frontier, FrontierError};
 pub use jcs::CanonicalError;
 pub use merkle::{
@@ -88,4 +88,4 @@ pub use note::{
     Checkpoint, NoteError, SigningKey, VerifierKey, checkpoint_body, open_note, parse_checkpoint_body,
     verify_checkpoint,
 };
-pub use verify::{Problem, Report, verify_log};
+pub use verify::{KeySchedule, Problem, Report, verify_log, verify_log_with};

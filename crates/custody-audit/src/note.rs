@@ -265,6 +265,19 @@ impl SigningKey {
         Ok(note)
     }
 
+    /// Adds this key's signature to a signed note (the same text, one more signature line):
+    /// a checkpoint signed by both the old and the new key when a log's key is rotated.
+    pub fn cosign(&self, note: &str) -> Result<String, NoteError> {
+        let split = note.rfind("\n\n").ok_or(NoteError::NoSignatureBlock)?;
+        let signed = self.sign_note(&note[..split + 1])?;
+        let line = &signed[split + 2..];
+        let out = format!("{note}{line}");
+        if out.len() > MAX_NOTE_BYTES {
+            return Err(NoteError::TooLarge);
+        }
+        Ok(out)
+    }
+
     /// Signs the checkpoint `origin`, `size`, `root` ([`checkpoint_body`]).
     pub fn sign_checkpoint(&self, origin: &str, size: u64, root: &Hash) -> Result<String, NoteError> {
         self.sign_note(&checkpoint_body(origin, size, root)?)

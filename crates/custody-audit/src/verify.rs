@@ -85,14 +85,79 @@ impl Report {
     }
 }
 
+/// Which key signs the checkpoints of which sizes. A log starts with one key; rotating it to
+/// another (custody's `audit.key-rotation` entry, at leaf `r`) makes the checkpoint of size
+/// `r + 1` carry both keys' signatures and hands every later size to the new key.
+#[derive(Debug, Clone)]
+pub struct KeySchedule {
+    /// (first size, last size, key), in order; the last key's range is open.
+    keys: Vec<(u64, u64, VerifierKey)>,
+}
+
+impl KeySchedule {
+    /// One key for every size.
+    pub fn single(key: &VerifierKey) -> KeySchedule {
+        KeySchedule { keys: vec![(0, u64::MAX, key.clone())] }
+    }
+
+    /// `first` signs sizes up to the first rotation; each rotation `(size, new key)` hands the
+    /// sizes from `size` on (its own checkpoint is signed by both) to the new key. Rotations
+    /// must come in increasing size.
+    pub fn rotated(first: &VerifierKey, rotations: &[(u64, VerifierKey)]) -> KeySchedule {
+        let mut keys = Vec::with_capacity(rotations.len() + 1);
+        let mut from = 0;
+        let mut key = first.clone();
+        for (size, next) in rotations {
+            keys.push((from, *size, key));
+            from = *size;
+            key = next.clone();
+        }
+        keys.push((from, u64::MAX, key));
+        KeySchedule { keys }
+    }
+
+    /// The keys with the sizes they may sign: (first size, last size or `None` for open, key).
+    pub fn ranges(&self) -> impl Iterator<Item = (u64, Option<u64>, &VerifierKey)> {
+        self.keys.iter().map(|(a, b, k)| (*a, (*b != u64::MAX).then_some(*b), k))
+    }
+
+    /// Verifies a checkpoint note with a key that may sign its size.
+    pub fn verify(&self, note: &str) -> Result<crate::note::Checkpoint, NoteError> {
+        // The size decides the key; it is read unverified only to choose, then verified.
+        let size =
+            note.rfind("\n\n").and_then(|i| crate::note::parse_checkpoint_body(&note[..i + 1]).ok()).map(|c| c.size);
+        let mut first_err = None;
+        for (from, to, key) in &self.keys {
+            if size.is_some_and(|s| s < *from || s > *to) {
+                continue;
+            }
+            match verify_checkpoint(note, key) {
+                Ok(cp) => return Ok(cp),
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_err.unwrap_or(NoteError::NoSignatureBlock))
+    }
+}
+
+/// [`verify_log_with`] with one key for the whole log.
+pub fn verify_log<I>(entries: I, checkpoints: &[String], key: &VerifierKey) -> Report
+where
+    I: IntoIterator<Item = Entry>,
+{
+    verify_log_with(entries, checkpoints, &KeySchedule::single(key))
+}
+
 /// Recomputes every leaf from the entries (in leaf order, `seq` 0, 1, 2, …) and the tree
 /// incrementally (memory O(log n) plus the checkpoints), then checks each checkpoint note: its
-/// signature by `key`, its origin (all the same), and its root against the recomputed root at
+/// signature by the key `keys` names for its size, its origin (all the same), and its root against the recomputed root at
 /// its size. Any edit, deletion, insertion or reordering of entries covered by a checkpoint
 /// shows as a problem; deleting entries past a checkpoint's size shows as
 /// [`Problem::Truncated`]. Entries after the last checkpoint are only as safe as the next one
 /// (see [`Report::unanchored_entries`]).
-pub fn verify_log<I>(entries: I, checkpoints: &[String], key: &VerifierKey) -> Report
+pub fn verify_log_with<I>(entries: I, checkpoints: &[String], keys: &KeySchedule) -> Report
 where
     I: IntoIterator<Item = Entry>,
 {
@@ -110,7 +175,7 @@ where
     // size → [(checkpoint index, signed root)]
     let mut pending: BTreeMap<u64, Vec<(usize, Hash)>> = BTreeMap::new();
     for (i, note) in checkpoints.iter().enumerate() {
-        match verify_checkpoint(note, key) {
+        match keys.verify(note) {
             Err(error) => report.add(Problem::BadCheckpoint { checkpoint: i, error }),
             Ok(cp) => {
                 match &report.origin {

@@ -554,7 +554,8 @@ Detected by `custody audit verify`:
 Not detectable without a witness: someone who can write the database AND audit.checkpoint can
 roll both back together. Not detectable at all: someone who holds audit.key can write entries
 as custody does; keep the key readable only by the accounts that run custody, and back it up
-(docs/audit.md). A lost key stops all writes until it is restored.";
+(docs/audit.md). A lost key stops all writes until it is restored; `custody audit rotate-key`
+replaces a key that may have been exposed.";
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
@@ -581,6 +582,13 @@ pub enum AuditCommand {
     },
     /// Print the latest signed checkpoint, to keep elsewhere for `verify --checkpoint`.
     Checkpoint,
+    /// Replace audit.key by a new key: the log records the rotation in an entry whose checkpoint
+    /// both keys sign, later checkpoints carry the new key only, and the old key file is deleted.
+    RotateKey {
+        /// Why (scheduled rotation, a person with access left, suspected exposure …).
+        #[arg(long)]
+        reason: String,
+    },
     /// Send the latest checkpoint to the witnesses configured in [audit] witnesses now.
     Witness,
     /// An inclusion proof for entry N against the latest checkpoint.

@@ -3,7 +3,7 @@
 //! this file only reads and writes rows.
 
 use crate::{AssetRow, Result, StoreError};
-use custody_audit::{Entry, Frontier, SigningKey, verify_checkpoint};
+use custody_audit::{Entry, Frontier, SigningKey, VerifierKey, verify_checkpoint};
 use custody_core::Finding;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
@@ -129,9 +129,22 @@ impl<'w> Seal<'w> {
             }
         };
         if let Some(note) = &self.writer.known_checkpoint {
-            let cp = verify_checkpoint(note, &vkey).map_err(|e| {
-                tampered(path, format!("the checkpoint kept outside the database does not verify: {e}"))
-            })?;
+            // Kept from before a key rotation, it may carry only a former key of this log.
+            let mut former: Vec<VerifierKey> = Vec::new();
+            let mut st = conn
+                .prepare("SELECT payload_json FROM audit_entry WHERE kind = 'audit.key-rotation' ORDER BY seq")
+                .map_err(map)?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0)).map_err(map)?;
+            for p in rows {
+                let p: Value = serde_json::from_str(&p.map_err(map)?).unwrap_or(Value::Null);
+                if let Some(k) = p.get("old").and_then(Value::as_str).and_then(|k| VerifierKey::parse(k).ok()) {
+                    former.push(k);
+                }
+            }
+            let cp =
+                std::iter::once(&vkey).chain(former.iter()).find_map(|k| verify_checkpoint(note, k).ok()).ok_or_else(
+                    || tampered(path, "the checkpoint kept outside the database is not signed by a key of this log"),
+                )?;
             wanted.push((cp.size, cp.root, "the checkpoint kept outside the database"));
         }
         let mut frontier = Frontier::new();
@@ -233,16 +246,30 @@ impl<'w> Seal<'w> {
 
     /// Signs and stores a checkpoint over everything appended (nothing when nothing was, except
     /// for an acceptance, which seals what it accepted). Returns the new size.
-    pub(crate) fn finish(mut self, conn: &Connection, at: &str) -> Result<Option<u64>> {
+    pub(crate) fn finish(self, conn: &Connection, at: &str) -> Result<Option<u64>> {
+        self.finish_cosigned(conn, at, None)
+    }
+
+    /// As [`Seal::finish`], with the checkpoint also signed by `cosigner` (the new key of a
+    /// rotation).
+    pub(crate) fn finish_cosigned(
+        mut self,
+        conn: &Connection,
+        at: &str,
+        cosigner: Option<&SigningKey>,
+    ) -> Result<Option<u64>> {
         if self.accept.is_some() {
             self.ready(conn)?;
         }
         let Some(frontier) = &self.frontier else { return Ok(None) };
         let key = self.key()?;
         let size = frontier.size();
-        let note = key
+        let mut note = key
             .sign_checkpoint(key.name(), size, &frontier.root())
             .map_err(|e| other(self.path, format!("cannot sign the checkpoint: {e}")))?;
+        if let Some(c) = cosigner {
+            note = c.cosign(&note).map_err(|e| other(self.path, format!("cannot cosign the checkpoint: {e}")))?;
+        }
         conn.execute(
             "INSERT INTO audit_checkpoint (size, note, at) VALUES (?1, ?2, ?3)",
             params![i64::try_from(size).map_err(|_| other(self.path, "audit size overflow"))?, note, at],

@@ -397,6 +397,11 @@ pub trait Store {
     /// reviewed, by appending an `audit.accept` entry that names them and the reason. Refused
     /// if the count differs (the log changed since the review). Returns the entry's sequence.
     fn accept_unsealed(&mut self, count: u64, reason: &str, at: &str) -> Result<u64>;
+    /// Rotates the log's key: appends an `audit.key-rotation` entry naming the old and the new
+    /// verifier key, seals it with a checkpoint signed by both, and makes `new_key` the log's
+    /// key (also for this store's later writes), in one transaction. Returns the entry's
+    /// sequence number.
+    fn rotate_audit_key(&mut self, new_key: &custody_audit::SigningKey, reason: &str, at: &str) -> Result<u64>;
     /// What `custody audit verify` compares, read in one transaction.
     fn audit_view(&self) -> Result<AuditView>;
     /// The log's verifier key, once set.

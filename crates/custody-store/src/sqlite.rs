@@ -1167,6 +1167,32 @@ impl Store for SqliteStore {
         Ok(seq)
     }
 
+    fn rotate_audit_key(&mut self, new_key: &custody_audit::SigningKey, reason: &str, at: &str) -> Result<u64> {
+        let path = self.path.clone();
+        let busy = self.busy_ms;
+        let m = |e| map_err(&path, busy, e);
+        let old =
+            self.writer.key.as_ref().ok_or_else(|| StoreError::AuditKeyMissing { path: path.clone() })?.verifier();
+        let new = new_key.verifier();
+        if new.name() != old.name() {
+            return Err(self.err_other("the new key must have the log's name (its checkpoint origin)"));
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let mut seal = crate::audit::Seal::new(&self.writer, &path);
+        let seq = seal.append(
+            &tx,
+            at,
+            "audit.key-rotation",
+            serde_json::json!({ "old": old.to_string(), "new": new.to_string(), "reason": reason }),
+            None,
+        )?;
+        seal.finish_cosigned(&tx, at, Some(new_key))?;
+        tx.execute("UPDATE audit_key SET vkey = ?1 WHERE id = 1", params![new.to_string()]).map_err(m)?;
+        tx.commit().map_err(m)?;
+        self.writer.key = Some(new_key.clone());
+        Ok(seq)
+    }
+
     fn audit_view(&self) -> Result<crate::AuditView> {
         // One read transaction: in WAL mode it sees one snapshot of the database, whatever
         // writers commit meanwhile.

@@ -13,7 +13,7 @@
 
 use crate::failure::Failure;
 use crate::fsutil::atomic_write;
-use custody_audit::{SigningKey, VerifierKey, verify_checkpoint};
+use custody_audit::{SigningKey, VerifierKey};
 use custody_core::config::Witness;
 use custody_store::Store;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub fn origin(org: &str) -> String {
 /// The files of the log of the store at `location`, beside its database.
 pub struct LogFiles {
     pub key: PathBuf,
+    /// The next key during a rotation, until the store has taken it.
+    pub next_key: PathBuf,
     pub state: PathBuf,
     lock: PathBuf,
 }
@@ -35,14 +37,65 @@ pub struct LogFiles {
 pub fn files(location: &str) -> LogFiles {
     let db = Path::new(location.strip_prefix("sqlite:").unwrap_or(location));
     let dir = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
-    LogFiles { key: dir.join("audit.key"), state: dir.join("audit.checkpoint"), lock: dir.join("audit.lock") }
+    LogFiles {
+        key: dir.join("audit.key"),
+        next_key: dir.join("audit.key.next"),
+        state: dir.join("audit.checkpoint"),
+        lock: dir.join("audit.lock"),
+    }
+}
+
+/// Which key signs which checkpoint sizes, from the stored (current) verifier key and the log's
+/// `audit.key-rotation` entries. The one place that reads rotations.
+pub fn key_schedule(
+    vkey: Option<&str>,
+    entries: &[(custody_audit::Entry, Vec<u8>)],
+) -> Result<custody_audit::KeySchedule, Failure> {
+    let parse = |what: &str, t: &str| {
+        VerifierKey::parse(t).map_err(|e| Failure::new(format!("{what} is not a verifier key: {e}")))
+    };
+    let current = parse(
+        "the stored audit key",
+        vkey.ok_or_else(|| {
+            Failure::with_hint("this store has no audit log key yet", "run `custody init` to create it")
+        })?,
+    )?;
+    let mut first: Option<VerifierKey> = None;
+    let mut rotations = Vec::new();
+    let mut expected_old: Option<String> = None;
+    for (e, _) in entries.iter().filter(|(e, _)| e.kind == "audit.key-rotation") {
+        let field = |k: &str| e.payload.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+        let (old, new) = (field("old"), field("new"));
+        if let Some(want) = &expected_old
+            && *want != old
+        {
+            return Err(Failure::new(format!(
+                "audit entry {} rotates from a key that was not the log's key then",
+                e.seq
+            )));
+        }
+        first.get_or_insert(parse(&format!("entry {}'s old key", e.seq), &old)?);
+        rotations.push((e.seq + 1, parse(&format!("entry {}'s new key", e.seq), &new)?));
+        expected_old = Some(new);
+    }
+    if let Some(last) = expected_old
+        && last != current.to_string()
+    {
+        return Err(Failure::new("the stored audit key is not the one the log's last key rotation names"));
+    }
+    Ok(match first {
+        None => custody_audit::KeySchedule::single(&current),
+        Some(f) => custody_audit::KeySchedule::rotated(&f, &rotations),
+    })
 }
 
 /// The signing key for a write. Created only for a new log (no verifier key, no entries);
 /// a log whose key file is gone is never written again without it: every later entry would be
 /// unsealed.
 pub fn signing_key(store: &mut dyn Store, location: &str, org: &str) -> Result<SigningKey, Failure> {
-    let path = files(location).key;
+    let f = files(location);
+    let path = f.key;
+    finish_rotation(store, &path, &f.next_key)?;
     let existing = match std::fs::read_to_string(&path) {
         Ok(t) => Some(SigningKey::parse(t.trim()).map_err(|e| {
             Failure::with_hint(
@@ -88,6 +141,38 @@ pub fn signing_key(store: &mut dyn Store, location: &str, org: &str) -> Result<S
             Ok(k)
         }
     }
+}
+
+/// A rotation interrupted after the store took the new key but before `audit.key.next` replaced
+/// `audit.key`: finish it.
+fn finish_rotation(store: &dyn Store, key: &Path, next: &Path) -> Result<(), Failure> {
+    let Ok(text) = std::fs::read_to_string(next) else { return Ok(()) };
+    let Ok(k) = SigningKey::parse(text.trim()) else { return Ok(()) };
+    if store.audit_vkey()?.as_deref() == Some(k.verifier().to_string().as_str()) {
+        std::fs::rename(next, key).map_err(|e| Failure::io("rename", next, &e))?;
+    }
+    Ok(())
+}
+
+/// Rotates the log's key: a new key is written to `audit.key.next`, the store seals the
+/// rotation with a checkpoint signed by the old and the new key and takes the new one, then the
+/// new key replaces `audit.key` (the old key is deleted: it signs nothing any more). Returns
+/// the rotation entry's sequence number and the new verifier key.
+pub fn rotate_key(store: &mut dyn Store, location: &str, reason: &str, at: &str) -> Result<(u64, String), Failure> {
+    let f = files(location);
+    let old = SigningKey::parse(std::fs::read_to_string(&f.key).map_err(|e| Failure::io("read", &f.key, &e))?.trim())
+        .map_err(|e| Failure::new(format!("{} is not a custody audit key: {e}", f.key.display())))?;
+    let new = SigningKey::generate(old.name()).map_err(|e| Failure::new(format!("cannot create an audit key: {e}")))?;
+    write_private(&f.next_key, new.to_text().as_bytes())?;
+    let seq = match store.rotate_audit_key(&new, reason, at) {
+        Ok(seq) => seq,
+        Err(e) => {
+            let _ = std::fs::remove_file(&f.next_key);
+            return Err(e.into());
+        }
+    };
+    std::fs::rename(&f.next_key, &f.key).map_err(|e| Failure::io("rename", &f.next_key, &e))?;
+    Ok((seq, new.verifier().to_string()))
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
@@ -155,10 +240,10 @@ fn advance(
     file: &Path,
     lock: &Path,
     note: &str,
-    vkey: &VerifierKey,
+    keys: &custody_audit::KeySchedule,
     consistent: &dyn Fn(u64, &custody_audit::Hash) -> bool,
 ) -> Result<bool, Failure> {
-    let new = verify_checkpoint(note, vkey).map_err(|e| Failure::new(format!("the new checkpoint: {e}")))?;
+    let new = keys.verify(note).map_err(|e| Failure::new(format!("the new checkpoint: {e}")))?;
     let guard = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -167,7 +252,7 @@ fn advance(
         .map_err(|e| Failure::io("open", lock, &e))?;
     guard.lock().map_err(|e| Failure::io("lock", lock, &e))?;
     if let Some(old) = read_note(file)? {
-        match verify_checkpoint(&old, vkey) {
+        match keys.verify(&old) {
             Ok(cp) if cp.size >= new.size => return Ok(false),
             Ok(cp) if !consistent(cp.size, &cp.root) => {
                 return Err(Failure::with_hint(
@@ -198,21 +283,22 @@ pub fn publish(store: &dyn Store, location: &str, witnesses: &[(Witness, PathBuf
     let mut warnings = Vec::new();
     let result = (|| -> Result<(), Failure> {
         let Some(vkey) = store.audit_vkey()? else { return Ok(()) };
-        let vkey = VerifierKey::parse(&vkey).map_err(|e| Failure::new(format!("the verifier key: {e}")))?;
         let Some((_, note)) = store.audit_checkpoints()?.pop() else { return Ok(()) };
+        let entries = store.audit_entries()?;
+        let keys = key_schedule(Some(&vkey), &entries)?;
         let leaves: Vec<custody_audit::Hash> =
-            store.audit_entries()?.iter().filter_map(|(_, l)| <[u8; 32]>::try_from(l.as_slice()).ok()).collect();
+            entries.iter().filter_map(|(_, l)| <[u8; 32]>::try_from(l.as_slice()).ok()).collect();
         let consistent = |size: u64, root: &custody_audit::Hash| {
             usize::try_from(size).ok().and_then(|s| leaves.get(..s)).is_some_and(|p| custody_audit::root(p) == *root)
         };
         let f = files(location);
-        if let Err(Failure::Error { message, .. }) = advance(&f.state, &f.lock, &note, &vkey, &consistent) {
+        if let Err(Failure::Error { message, .. }) = advance(&f.state, &f.lock, &note, &keys, &consistent) {
             warnings.push(message);
         }
         for (w, path) in witnesses {
             let file = witness_file(w, path);
             let lock = path_with_suffix(&file, ".lock");
-            match advance(&file, &lock, &note, &vkey, &consistent) {
+            match advance(&file, &lock, &note, &keys, &consistent) {
                 Ok(true) => {
                     if let Witness::Git(_) = w
                         && let Err(e) = git_commit(path, &note)

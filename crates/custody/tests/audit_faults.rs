@@ -69,7 +69,10 @@ fn entries_added_without_the_key_are_reported_and_never_sealed() {
     // A copy opened with --db has no key beside it: custody writes nothing into it.
     let copy = root.join("copy.db");
     std::fs::copy(db(root), &copy).expect("copy");
-    let e = fails(&custody(root, &["--db", &copy.to_string_lossy(), "evidence", "add", "5.2.2-4", "--url", "https://x.example"]), 2);
+    let e = fails(
+        &custody(root, &["--db", &copy.to_string_lossy(), "evidence", "add", "5.2.2-4", "--url", "https://x.example"]),
+        2,
+    );
     assert!(e.contains("signing key") && e.contains("missing"), "{e}");
     // So the launderer writes the entry into the database directly.
     forge_entry(root);
@@ -184,7 +187,19 @@ fn a_deleted_key_stops_writes_not_reads() {
     for args in [
         vec!["evidence", "add", "5.2.2-4", "--url", "https://t.example/x"],
         vec!["scan", "--quiet"],
-        vec!["threats", "record", "prompt-injection", "--system", "chat", "--owner", "o", "--treatment", "t", "--residual", "low"],
+        vec![
+            "threats",
+            "record",
+            "prompt-injection",
+            "--system",
+            "chat",
+            "--owner",
+            "o",
+            "--treatment",
+            "t",
+            "--residual",
+            "low",
+        ],
     ] {
         let o = custody(root, &args);
         assert_eq!(o.status.code(), Some(2), "{args:?} wrote without the key: {}", text(&o.stdout));
@@ -220,15 +235,26 @@ fn many_writers_with_verify_and_gate_alongside() {
     let root = dir.path();
     project(root, "\n[gate]\nfail_on = \"none\"\n");
     let mut urls = vec!["https://t.example/vdp".to_string()];
-    for round in 0..3 {
+    for round in 0..6 {
         let mut writers = Vec::new();
         for i in 0..8 {
             let url = format!("https://t.example/{round}/{i}");
             urls.push(url.clone());
             let args: Vec<String> = if i % 4 == 3 {
-                ["training", "add", "--person", &format!("p{round}{i}"), "--staff-role", "r", "--module", "m", "--completed", "2026-10-01"]
-                    .map(String::from)
-                    .to_vec()
+                [
+                    "training",
+                    "add",
+                    "--person",
+                    &format!("p{round}{i}"),
+                    "--staff-role",
+                    "r",
+                    "--module",
+                    "m",
+                    "--completed",
+                    "2026-10-01",
+                ]
+                .map(String::from)
+                .to_vec()
             } else {
                 ["evidence", "add", "5.2.2-4", "--url", &url].map(String::from).to_vec()
             };
@@ -239,7 +265,11 @@ fn many_writers_with_verify_and_gate_alongside() {
         }
         let mut readers = Vec::new();
         for i in 0..4 {
-            let args: Vec<String> = if i % 2 == 0 { vec!["audit".into(), "verify".into()] } else { vec!["gate".into(), "--format".into(), "json".into()] };
+            let args: Vec<String> = if i % 2 == 0 {
+                vec!["audit".into(), "verify".into()]
+            } else {
+                vec!["gate".into(), "--format".into(), "json".into()]
+            };
             readers.push((args.clone(), busy(root, &args)));
         }
         for w in writers {
@@ -249,7 +279,10 @@ fn many_writers_with_verify_and_gate_alongside() {
         for (args, r) in readers {
             let o = r.wait_with_output().expect("wait");
             let out = text(&o.stdout);
-            assert!(!out.contains("TAMPERING") && !out.contains("does not verify"), "{args:?} raised a false alarm: {out}");
+            assert!(
+                !out.contains("TAMPERING") && !out.contains("does not verify"),
+                "{args:?} raised a false alarm: {out}"
+            );
             if args[0] == "audit" {
                 assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
             }
@@ -314,7 +347,11 @@ fn clocks_going_backwards_and_injected_times_are_warned_about() {
     let dir = tempfile::tempdir().expect("tmp");
     let root = dir.path();
     project(root, "");
-    ok(&common::custody_at(root, "1900-01-01T00:00:00Z", &["evidence", "add", "5.2.2-4", "--url", "https://t.example/old"]));
+    ok(&common::custody_at(
+        root,
+        "1900-01-01T00:00:00Z",
+        &["evidence", "add", "5.2.2-4", "--url", "https://t.example/old"],
+    ));
     let (code, out) = verify(root, &[]);
     assert_eq!(code, 0, "a warning, not tampering: {out}");
     assert!(out.contains("earlier than an entry before it") && out.contains("1900-01-01T00:00:00Z"), "{out}");
@@ -348,4 +385,46 @@ fn the_store_location_from_the_environment_and_the_config() {
     let e = fails(&custody(root, &["evidence", "list"]), 2);
     assert!(e.contains("`postgres` is not available"), "{e}");
     assert!(!e.contains(&root.display().to_string()), "{e}");
+}
+
+#[test]
+fn the_key_is_rotated_on_the_record_and_the_log_still_verifies() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    project(root, "\n[audit]\nwitnesses = [\"file:witness.checkpoint\"]\n");
+    let old_key = std::fs::read(root.join(".custody/audit.key")).expect("key");
+    let r = ok(&custody(root, &["audit", "rotate-key", "--reason", "Bob left the team"]));
+    assert!(r.contains("rotated the audit key"), "{r}");
+    assert_ne!(std::fs::read(root.join(".custody/audit.key")).expect("key"), old_key);
+    assert!(!root.join(".custody/audit.key.next").exists());
+    ok(&evidence(root, 1));
+    let (code, out) = verify(root, &[]);
+    assert_eq!(code, 0, "{out}");
+    // The rotation's checkpoint carries both keys, later ones the new key only.
+    let c = Connection::open(db(root)).expect("db");
+    let notes: Vec<String> = c
+        .prepare("SELECT note FROM audit_checkpoint ORDER BY size")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+        .expect("notes");
+    let sigs = |n: &str| n.lines().filter(|l| l.starts_with('\u{2014}')).count();
+    assert_eq!(notes.iter().map(|n| sigs(n)).collect::<Vec<_>>(), vec![1, 1, 2, 1]);
+    // The export names both keys with the sizes they sign.
+    let ex: serde_json::Value = serde_json::from_str(&ok(&custody(root, &["audit", "export"]))).expect("json");
+    assert_eq!(ex["key_history"].as_array().map(Vec::len), Some(2), "{}", ex["key_history"]);
+    // The old key can no longer sign: a checkpoint it makes for a later size is refused.
+    drop(c);
+    let old = custody_audit::SigningKey::parse(String::from_utf8_lossy(&old_key).trim()).expect("old key");
+    let c = Connection::open(db(root)).expect("db");
+    let (size, root_hash): (i64, String) = c
+        .query_row("SELECT size, note FROM audit_checkpoint ORDER BY size DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map(|(s, n): (i64, String)| (s, n.lines().nth(2).unwrap_or_default().to_string()))
+        .expect("latest");
+    let body_root = custody_audit::parse_checkpoint_body(&format!("o\n{size}\n{root_hash}\n")).expect("root").root;
+    let forged = old.sign_checkpoint(old.name(), u64::try_from(size).expect("size"), &body_root).expect("sign");
+    c.execute("UPDATE audit_checkpoint SET note = ?1 WHERE size = ?2", rusqlite::params![forged, size]).expect("forge");
+    drop(c);
+    let (code, out) = verify(root, &[]);
+    assert_eq!(code, 1, "a retired key signed a later checkpoint: {out}");
 }

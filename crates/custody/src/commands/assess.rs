@@ -253,11 +253,13 @@ fn gather(g: &GlobalArgs, out: &Output) -> Result<Gathered, Failure> {
     let store = store.as_ref();
     let now = clock::now()?;
     // One consistent view of the log, checked against every checkpoint kept outside the store:
-    // writers working meanwhile cannot make the gate see half a change.
-    let view = store.audit_view()?;
+    // writers working meanwhile cannot make the gate see half a change. The outside
+    // checkpoints are read first: they only move forward after a commit, so none can be newer
+    // than the view taken after them.
     let location = workspace::store_location(g, &ws.config_path, &ws.config)?;
-    let checked = crate::seal::outside_checkpoints(&location, &workspace::witnesses(&ws), &[])
-        .and_then(|outside| super::audit::check(&view, &outside));
+    let outside = crate::seal::outside_checkpoints(&location, &workspace::witnesses(&ws), &[]);
+    let view = store.audit_view()?;
+    let checked = outside.and_then(|outside| super::audit::check(&view, &outside));
     let entries = view.entries;
     let audit = match checked {
         Ok(super::audit::Checked { problems, report, .. }) => AuditFacts {

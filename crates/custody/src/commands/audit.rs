@@ -18,9 +18,22 @@ pub fn run(g: &GlobalArgs, cmd: &AuditCommand, out: &mut Output) -> CmdResult {
     if let AuditCommand::Accept { count, reason } = cmd {
         return accept(g, &ws, *count, reason, out);
     }
+    if let AuditCommand::RotateKey { reason } = cmd {
+        if reason.trim().is_empty() {
+            return Err(Failure::with_hint("--reason is empty", "say why the key is rotated; it goes into the log"));
+        }
+        let mut store = workspace::open_store(g, &ws)?;
+        let location = workspace::store_location(g, &ws.config_path, &ws.config)?;
+        let (seq, vkey) = crate::seal::rotate_key(store.as_mut(), &location, reason, &crate::clock::now()?)?;
+        out.line(&format!("rotated the audit key (audit entry {seq}); the new verifier key is {vkey}"))?;
+        out.note("back up the new audit.key now: the old one was deleted and signs nothing any more");
+        return Ok(Outcome::Ok);
+    }
     let store = workspace::open_store_read(g, &ws)?;
     match cmd {
         AuditCommand::Verify { format, checkpoint } => {
+            // Read before the store's view is taken (in `verify`): outside checkpoints only move
+            // forward after a commit, so none can be newer than that view.
             let location = workspace::store_location(g, &ws.config_path, &ws.config)?;
             let outside = crate::seal::outside_checkpoints(&location, &workspace::witnesses(&ws), checkpoint)?;
             verify(store.as_ref(), &outside, *format, out)
@@ -54,7 +67,7 @@ pub fn run(g: &GlobalArgs, cmd: &AuditCommand, out: &mut Output) -> CmdResult {
                 Ok(Outcome::PolicyFailure)
             }
         }
-        AuditCommand::Accept { .. } => Ok(Outcome::Ok),
+        AuditCommand::Accept { .. } | AuditCommand::RotateKey { .. } => Ok(Outcome::Ok),
     }
 }
 
@@ -84,10 +97,6 @@ fn vkey_of(text: Option<&str>) -> Result<VerifierKey, Failure> {
     VerifierKey::parse(text).map_err(|e| Failure::new(format!("the stored audit verifier key is unusable: {e}")))
 }
 
-fn vkey(store: &dyn Store) -> Result<VerifierKey, Failure> {
-    vkey_of(store.audit_vkey()?.as_deref())
-}
-
 /// Stored leaf hashes, in order.
 fn leaves(entries: &[(Entry, Vec<u8>)]) -> Result<Vec<Hash>, Failure> {
     entries
@@ -111,9 +120,17 @@ pub struct Checked {
 /// Every check `custody audit verify` makes, over one consistent view of the store and the
 /// checkpoints held outside it (source, note).
 pub fn check(view: &AuditView, outside: &[(String, String)]) -> Result<Checked, Failure> {
-    let key = vkey_of(view.vkey.as_deref())?;
     let entries = &view.entries;
     let mut problems = Vec::new();
+    // Which key signs which sizes, from the log's own rotation entries (themselves sealed).
+    let keys = match crate::seal::key_schedule(view.vkey.as_deref(), entries) {
+        Ok(k) => k,
+        Err(Failure::Error { message, .. }) => {
+            problems.push(message);
+            custody_audit::KeySchedule::single(&vkey_of(view.vkey.as_deref())?)
+        }
+        Err(f) => return Err(f),
+    };
     // 1. Each entry still hashes to the leaf logged when it was written.
     for (e, stored) in entries {
         match e.leaf_hash() {
@@ -131,7 +148,7 @@ pub fn check(view: &AuditView, outside: &[(String, String)]) -> Result<Checked, 
     let mut notes: Vec<String> = view.checkpoints.iter().map(|(_, n)| n.clone()).collect();
     notes.extend(outside.iter().map(|(_, n)| n.clone()));
     let source = |i: usize| outside.get(i.wrapping_sub(inside)).map(|(s, _)| s.as_str());
-    let report = custody_audit::verify_log(entries.iter().map(|(e, _)| e.clone()), &notes, &key);
+    let report = custody_audit::verify_log_with(entries.iter().map(|(e, _)| e.clone()), &notes, &keys);
     for p in &report.problems {
         problems.push(match p {
             Problem::BadCheckpoint { checkpoint, error } => match source(*checkpoint) {
@@ -180,7 +197,7 @@ pub fn check(view: &AuditView, outside: &[(String, String)]) -> Result<Checked, 
         .iter()
         .enumerate()
         .filter(|(i, _)| !failed.contains(i))
-        .filter_map(|(_, (_, note))| custody_audit::verify_checkpoint(note, &key).ok().map(|c| c.size))
+        .filter_map(|(_, (_, note))| keys.verify(note).ok().map(|c| c.size))
         .max()
         .unwrap_or(0);
     let unanchored = report.entries.saturating_sub(sealed_inside);
@@ -410,8 +427,8 @@ fn consistency(store: &dyn Store, old: u64, new: u64, out: &mut Output) -> CmdRe
 }
 
 fn export(store: &dyn Store, path: Option<&std::path::Path>, out: &mut Output) -> CmdResult {
-    let key = vkey(store)?;
     let entries = store.audit_entries()?;
+    let keys = crate::seal::key_schedule(store.audit_vkey()?.as_deref(), &entries)?;
     let bytes: Vec<Vec<u8>> = entries
         .iter()
         .map(|(e, _)| custody_audit::canonical_bytes(e).map_err(|err| Failure::new(format!("entry {}: {err}", e.seq))))
@@ -422,7 +439,7 @@ fn export(store: &dyn Store, path: Option<&std::path::Path>, out: &mut Output) -
     let inclusion: Vec<(u64, u64)> = (0..latest).map(|i| (i, latest)).collect();
     let consistency: Vec<(u64, u64)> = sizes.windows(2).map(|w| (w[0], w[1])).collect();
     let notes: Vec<String> = checkpoints.into_iter().map(|(_, n)| n).collect();
-    let ex = Export::build(&key, bytes, notes, &inclusion, &consistency).map_err(|e| Failure::new(e.to_string()))?;
+    let ex = Export::build(&keys, bytes, notes, &inclusion, &consistency).map_err(|e| Failure::new(e.to_string()))?;
     let text = serde_json::to_string_pretty(&ex).map_err(|e| Failure::new(e.to_string()))?;
     match path {
         Some(p) => {

@@ -49,7 +49,7 @@ fn changes_store(c: &Command) -> bool {
             | Command::Snapshot(_)
             | Command::Restore(_)
             | Command::Diff(_)
-            | Command::Audit(custody_cli::AuditCommand::Accept { .. })
+            | Command::Audit(custody_cli::AuditCommand::Accept { .. } | custody_cli::AuditCommand::RotateKey { .. })
     )
 }
 
