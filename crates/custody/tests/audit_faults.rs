@@ -428,3 +428,47 @@ fn the_key_is_rotated_on_the_record_and_the_log_still_verifies() {
     let (code, out) = verify(root, &[]);
     assert_eq!(code, 1, "a retired key signed a later checkpoint: {out}");
 }
+
+/// A small deterministic generator for kill delays (no dependency, same sequence every run).
+fn lcg(state: &mut u64) -> u64 {
+    *state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    *state >> 33
+}
+
+#[test]
+fn writers_killed_at_random_points_leave_a_log_that_verifies() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    project(root, "");
+    std::fs::create_dir_all(root.join("models")).expect("mkdir");
+    for i in 0..40 {
+        std::fs::write(root.join(format!("models/m{i}.gguf")), vec![b'x'; 64 * 1024]).expect("model");
+        std::fs::write(root.join(format!("app{i}.py")), "import openai\nclient = openai.OpenAI()\n").expect("code");
+    }
+    let mut seed = 0x5eed_u64;
+    let mut recorded = Vec::new();
+    for i in 0..24 {
+        let url = format!("https://t.example/killed/{i}");
+        let args: Vec<String> = match i % 3 {
+            0 => vec!["scan".into(), "--quiet".into(), "--rehash".into()],
+            _ => ["evidence", "add", "5.2.2-4", "--url", &url].map(String::from).to_vec(),
+        };
+        let mut child = busy(root, &args);
+        std::thread::sleep(std::time::Duration::from_micros(lcg(&mut seed) % 40_000));
+        let _ = child.kill(); // SIGKILL; it may have finished already
+        let o = child.wait_with_output().expect("wait");
+        eprintln!("iteration {i}: {args:?} ended with {:?}", o.status.code());
+        if o.status.code() == Some(0) && args[0] == "evidence" {
+            recorded.push(url);
+        }
+        let (code, out) = verify(root, &[]);
+        assert_eq!(code, 0, "after killing {args:?} (iteration {i}): {out}");
+    }
+    // Every record a command reported is there, and the store still takes writes.
+    let list = ok(&custody(root, &["evidence", "list", "--format", "json"]));
+    for url in &recorded {
+        assert!(list.contains(url.as_str()), "{url} was reported recorded but is missing");
+    }
+    ok(&evidence(root, 99));
+    assert_eq!(verify(root, &[]).0, 0);
+}
