@@ -68,6 +68,7 @@
 //!   Unknown members are ignored by the verifier.
 
 mod b64;
+pub mod cosign;
 pub mod entry;
 pub mod export;
 pub mod frontier;
@@ -76,6 +77,7 @@ pub mod merkle;
 pub mod note;
 pub mod verify;
 
+pub use cosign::{CosignerKey, cosigned_message};
 pub use entry::{Entry, EntryError, canonical_bytes};
 pub use export::{ConsistencyProof, EXPORT_FORMAT, Export, InclusionProof, KeyRange};
 pub use frontier::{Frontier, FrontierError};

@@ -152,8 +152,9 @@ impl GateConfig {
 #[serde(deny_unknown_fields)]
 pub struct AuditConfig {
     /// Witnesses that receive every new checkpoint: `file:PATH` (a file that keeps the latest
-    /// checkpoint and refuses to go back) or `git:PATH` (a git repository; each checkpoint is a
-    /// commit). Relative paths are relative to the directory holding `custody.toml`.
+    /// checkpoint and refuses to go back), `git:PATH` (a git repository; each checkpoint is a
+    /// commit), or `https://…/ key=VKEY` (a C2SP tlog-witness; VKEY is its cosigning key).
+    /// Relative paths are relative to the directory holding `custody.toml`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub witnesses: Vec<String>,
 }
@@ -165,10 +166,31 @@ pub enum Witness {
     File(String),
     /// A git repository; the checkpoint file is committed.
     Git(String),
+    /// A witness speaking the C2SP tlog-witness protocol at this URL prefix, whose cosignatures
+    /// verify with `key` (a type 0x04 verifier key).
+    Http { url: String, key: String },
 }
 
 impl Witness {
     pub fn parse(s: &str) -> Result<Witness, String> {
+        if s.starts_with("https://") || s.starts_with("http://") {
+            let mut parts = s.split_whitespace();
+            let url = parts.next().unwrap_or_default().to_string();
+            let key = match (parts.next().and_then(|k| k.strip_prefix("key=")), parts.next()) {
+                (Some(k), None) if !k.is_empty() => k.to_string(),
+                _ => {
+                    return Err(format!(
+                        "witness `{s}`: an HTTP witness needs its cosigning key: `URL key=NAME+KEYID+KEY`"
+                    ));
+                }
+            };
+            if url.chars().any(char::is_control) || url.contains(['@', '#', '?']) {
+                return Err(format!(
+                    "witness `{s}`: give the witness's URL prefix without credentials, query or fragment"
+                ));
+            }
+            return Ok(Witness::Http { url, key });
+        }
         let (kind, rest) = s.split_once(':').unwrap_or(("", s));
         let rest = rest.trim();
         if rest.is_empty() || rest.chars().any(char::is_control) {
@@ -177,7 +199,7 @@ impl Witness {
         match kind {
             "file" => Ok(Witness::File(rest.to_string())),
             "git" => Ok(Witness::Git(rest.to_string())),
-            _ => Err(format!("witness `{s}`: use file:PATH or git:PATH")),
+            _ => Err(format!("witness `{s}`: use file:PATH, git:PATH or https://URL key=VKEY")),
         }
     }
 }

@@ -25,8 +25,21 @@ pub fn origin(org: &str) -> String {
     format!("custody.invalid/audit/{}", slug.trim_matches('-'))
 }
 
+/// A file-name-safe form of a witness URL.
+pub fn slug(url: &str) -> String {
+    let s: String = url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .take(100)
+        .collect();
+    s.trim_matches('_').to_string()
+}
+
 /// The files of the log of the store at `location`, beside its database.
 pub struct LogFiles {
+    dir: PathBuf,
     pub key: PathBuf,
     /// The next key during a rotation, until the store has taken it.
     pub next_key: PathBuf,
@@ -38,6 +51,7 @@ pub fn files(location: &str) -> LogFiles {
     let db = Path::new(location.strip_prefix("sqlite:").unwrap_or(location));
     let dir = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
     LogFiles {
+        dir: dir.clone(),
         key: dir.join("audit.key"),
         next_key: dir.join("audit.key.next"),
         state: dir.join("audit.checkpoint"),
@@ -212,7 +226,7 @@ pub fn outside_checkpoints(
         out.push((state.display().to_string(), n));
     }
     for (w, path) in witnesses {
-        let file = witness_file(w, path);
+        let file = witness_file(w, path, location);
         if let Some(n) = read_note(&file)? {
             out.push((format!("witness {}", file.display()), n));
         }
@@ -224,11 +238,13 @@ pub fn outside_checkpoints(
     Ok(out)
 }
 
-/// The file a witness keeps its checkpoint in.
-fn witness_file(w: &Witness, path: &Path) -> PathBuf {
+/// The file a witness keeps its checkpoint in (for an HTTP witness: the latest checkpoint it
+/// cosigned, kept beside the store).
+fn witness_file(w: &Witness, path: &Path, location: &str) -> PathBuf {
     match w {
         Witness::File(_) => path.to_path_buf(),
         Witness::Git(_) => path.join("custody-audit.checkpoint"),
+        Witness::Http { .. } => files(location).dir.join(format!("audit.witnessed-{}", path.display())),
     }
 }
 
@@ -296,7 +312,21 @@ pub fn publish(store: &dyn Store, location: &str, witnesses: &[(Witness, PathBuf
             warnings.push(message);
         }
         for (w, path) in witnesses {
-            let file = witness_file(w, path);
+            if let Witness::Http { url, key } = w {
+                match submit(url, key, &note, &leaves) {
+                    Ok(cosigned) => {
+                        let file = witness_file(w, path, location);
+                        if let Err(Failure::Error { message, .. }) =
+                            advance(&file, &f.lock, &cosigned, &keys, &consistent)
+                        {
+                            warnings.push(format!("witness {url}: {message}"));
+                        }
+                    }
+                    Err(message) => warnings.push(format!("witness {url}: {message}")),
+                }
+                continue;
+            }
+            let file = witness_file(w, path, location);
             let lock = path_with_suffix(&file, ".lock");
             match advance(&file, &lock, &note, &keys, &consistent) {
                 Ok(true) => {
@@ -317,6 +347,47 @@ pub fn publish(store: &dyn Store, location: &str, witnesses: &[(Witness, PathBuf
         warnings.push(message);
     }
     warnings
+}
+
+/// Submits `note` to a tlog-witness: first as if it had seen nothing, then, when it names the
+/// size it has seen, with a consistency proof from that size. Returns the note with the
+/// witness's verified cosignature added. A witness that has seen a larger or different tree is
+/// reported as a rollback.
+fn submit(url: &str, key: &str, note: &str, leaves: &[custody_audit::Hash]) -> Result<String, String> {
+    let cosigner = custody_audit::CosignerKey::parse(key).map_err(|e| format!("its key in [audit] witnesses: {e}"))?;
+    let split = note.rfind("\n\n").ok_or("the checkpoint is not a signed note")?;
+    let body = &note[..split + 1];
+    let size = custody_audit::parse_checkpoint_body(body).map_err(|e| e.to_string())?.size;
+    let mut old = 0u64;
+    for _ in 0..3 {
+        let proof = if old == 0 {
+            Vec::new()
+        } else {
+            let tree = usize::try_from(size)
+                .ok()
+                .and_then(|s| leaves.get(..s))
+                .ok_or("the log is shorter than its checkpoint")?;
+            custody_audit::consistency_proof(tree, old).map_err(|e| e.to_string())?
+        };
+        match custody_witness::add_checkpoint(url, old, &proof, note, std::time::Duration::from_secs(10))
+            .map_err(|e| e.to_string())?
+        {
+            custody_witness::Added::Cosigned(lines) => {
+                cosigner.verify(body, &lines).map_err(|e| format!("its cosignature: {e}"))?;
+                return Ok(format!("{note}{lines}"));
+            }
+            custody_witness::Added::Conflict(seen) if seen > size => {
+                return Err(format!(
+                    "ROLLBACK: the witness has seen {seen} entries of this log, the store has {size}; run `custody audit verify`"
+                ));
+            }
+            custody_witness::Added::Conflict(seen) if seen == old => {
+                return Err(format!("the witness keeps asking for size {seen}"));
+            }
+            custody_witness::Added::Conflict(seen) => old = seen,
+        }
+    }
+    Err("the witness did not settle on a size".into())
 }
 
 fn path_with_suffix(p: &Path, suffix: &str) -> PathBuf {

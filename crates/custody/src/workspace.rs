@@ -124,8 +124,12 @@ pub fn witnesses(ws: &Workspace) -> Vec<(custody_core::config::Witness, PathBuf)
         .map(|w| {
             let p = match &w {
                 Witness::File(p) | Witness::Git(p) => PathBuf::from(p),
+                // Where the witness's latest cosigned checkpoint is kept: beside the store
+                // (`crate::seal` resolves it); named after the witness.
+                Witness::Http { url, .. } => PathBuf::from(crate::seal::slug(url)),
             };
-            let full = if p.is_absolute() { p } else { root_of(&ws.config_path).join(p) };
+            let full =
+                if p.is_absolute() || matches!(w, Witness::Http { .. }) { p } else { root_of(&ws.config_path).join(p) };
             (w, full)
         })
         .collect()

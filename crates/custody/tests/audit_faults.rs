@@ -472,3 +472,129 @@ fn writers_killed_at_random_points_leave_a_log_that_verifies() {
     ok(&evidence(root, 99));
     assert_eq!(verify(root, &[]).0, 0);
 }
+
+/// A C2SP tlog-witness on loopback for one log: it learns the log's key from the store's key
+/// file, keeps the latest tree it cosigned, answers 409 with its size when `old` differs, 422
+/// when the consistency proof fails, and cosigns (type 0x04) otherwise.
+fn tlog_witness(log_key_file: PathBuf) -> (String, String, std::sync::Arc<std::sync::Mutex<u64>>) {
+    use ed25519_dalek::Signer as _;
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/w", listener.local_addr().expect("addr"));
+    let sk = ed25519_dalek::SigningKey::from_bytes(&[42u8; 32]);
+    let vkey = custody_audit::CosignerKey::vkey_text("witness.test", &sk.verifying_key().to_bytes());
+    let cosigner = custody_audit::CosignerKey::parse(&vkey).expect("cosigner");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(0u64));
+    let state = seen.clone();
+    std::thread::spawn(move || {
+        let mut root = custody_audit::empty_root();
+        for stream in listener.incoming().take(200) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let (mut request_line, mut len) = (String::new(), 0usize);
+            reader.read_line(&mut request_line).expect("request line");
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h).expect("header");
+                if h == "\r\n" || h.is_empty() {
+                    break;
+                }
+                if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().expect("length");
+                }
+            }
+            let mut body = vec![0u8; len];
+            reader.read_exact(&mut body).expect("body");
+            let body = String::from_utf8(body).expect("utf-8");
+            let respond = |stream: &mut std::net::TcpStream, status: &str, text: &str| {
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                    text.len()
+                );
+            };
+            assert!(request_line.starts_with("POST /w/add-checkpoint "), "{request_line}");
+            let (head, note) = body.split_once("\n\n").expect("blank line");
+            let mut lines = head.lines();
+            let old: u64 = lines.next().and_then(|l| l.strip_prefix("old ")).expect("old").parse().expect("size");
+            let proof: Vec<custody_audit::Hash> = lines
+                .map(|l| {
+                    let b = base64_decode(l);
+                    <[u8; 32]>::try_from(b.as_slice()).expect("hash")
+                })
+                .collect();
+            let key_text = std::fs::read_to_string(&log_key_file).expect("log key");
+            let log = custody_audit::SigningKey::parse(key_text.trim()).expect("key").verifier();
+            let Ok(cp) = custody_audit::verify_checkpoint(note, &log) else {
+                respond(&mut stream, "403 Forbidden", "");
+                continue;
+            };
+            let mut size = state.lock().expect("lock");
+            if old != *size {
+                respond(&mut stream, "409 Conflict", &format!("{}\n", *size));
+                continue;
+            }
+            if cp.size < old || (old > 0 && !custody_audit::verify_consistency(old, cp.size, &root, &cp.root, &proof)) {
+                respond(&mut stream, "422 Unprocessable Entity", "");
+                continue;
+            }
+            *size = cp.size;
+            root = cp.root;
+            let body_text = &note[..note.rfind("\n\n").expect("sig") + 1];
+            let time = 1_700_000_000;
+            let sig = sk.sign(custody_audit::cosigned_message(body_text, time).as_bytes()).to_bytes();
+            respond(&mut stream, "200 OK", &cosigner.line(time, &sig));
+        }
+    });
+    (url, vkey, seen)
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes().filter(|c| *c != b'=') {
+        acc = (acc << 6) | A.iter().position(|a| *a == c).expect("base64") as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+#[test]
+fn an_http_tlog_witness_cosigns_every_checkpoint_and_catches_a_rollback() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    let (url, vkey, seen) = tlog_witness(root.join(".custody/audit.key"));
+    project(root, &format!("\n[audit]\nwitnesses = [\"{url} key={vkey}\"]\n"));
+    let old = dir.path().join("old.db");
+    std::fs::copy(db(root), &old).expect("copy");
+    ok(&evidence(root, 1));
+    ok(&evidence(root, 2));
+    assert_eq!(*seen.lock().expect("lock"), u64::try_from(entry_count(root)).expect("n"), "it saw every checkpoint");
+    let kept: Vec<_> = std::fs::read_dir(root.join(".custody"))
+        .expect("ls")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.starts_with("audit.witnessed-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let cosigned = std::fs::read_to_string(root.join(".custody").join(&kept[0])).expect("read");
+    assert!(cosigned.contains("\u{2014} witness.test "), "{cosigned}");
+    assert_eq!(verify(root, &[]).0, 0);
+    // Someone who can write the store and everything beside it rolls it all back; the witness,
+    // elsewhere, has seen more.
+    std::fs::copy(&old, db(root)).expect("roll back");
+    for f in ["audit.checkpoint", kept[0].as_str()] {
+        std::fs::remove_file(root.join(".custody").join(f)).expect("rm");
+    }
+    let o = custody(root, &["audit", "witness"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("ROLLBACK: the witness has seen"), "{}", text(&o.stderr));
+    // A misconfigured witness is a clear config error.
+    std::fs::write(root.join("custody.toml"), format!("{CONFIG}\n[audit]\nwitnesses = [\"{url}\"]\n")).expect("cfg");
+    let e = fails(&custody(root, &["evidence", "list"]), 2);
+    assert!(e.contains("needs its cosigning key"), "{e}");
+}
