@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
 
-const LOCK: &str = "lock";
+pub(crate) const LOCK: &str = "lock";
 const NEW: &str = "new";
 /// The longest note a claim carries (a file name).
 const MAX_NOTE: u64 = 4096;

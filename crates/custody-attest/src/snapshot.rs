@@ -586,7 +586,6 @@ pub fn clean_restore_leftovers(target: &Path) -> Result<Swept> {
     for d in dead {
         let name = name_of(&d.note);
         settle(&d.claim, &dir, name.as_deref(), &mut swept);
-        swept.removed += 1;
     }
     Ok(swept)
 }
@@ -704,4 +703,198 @@ pub fn commit(staged: Staged, target: &Path, rules: &TargetRules<'_>) -> Result<
     fsutil::sync_dir(&parent)?;
     drop(staged);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str) -> SnapshotFile {
+        SnapshotFile { path: path.into(), size: 1, mode: 0o644, object: "00".repeat(32) }
+    }
+
+    fn rules<'a>(guard: &'a Guard, files: &'a [SnapshotFile], force: bool) -> TargetRules<'a> {
+        TargetRules { force, guard, files, signature_name: Some("model.sig"), single_file: false }
+    }
+
+    #[test]
+    fn snapshot_names_are_checked() {
+        for ok in ["good", "model v1.2", "été-2026", &"x".repeat(MAX_NAME_CHARS)] {
+            assert!(check_name(ok).is_ok(), "{ok}");
+        }
+        for (bad, why) in [
+            ("", "empty"),
+            ("   ", "empty"),
+            (&"x".repeat(MAX_NAME_CHARS + 1), "longer"),
+            ("a\nb", "control"),
+            ("a\u{7}", "control"),
+            ("a/b", "`/`"),
+            ("a\\b", "`/`"),
+        ] {
+            let e = check_name(bad).expect_err(bad);
+            assert!(e.to_string().contains(why) && e.hint().is_some(), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn force_replaces_only_a_copy_of_the_model() {
+        let d = tempfile::tempdir().expect("tmp");
+        let root = d.path().canonicalize().expect("canon");
+        let files = [file("weights.bin"), file("sub/config.json")];
+        let store = root.join(".custody");
+        fs::create_dir_all(store.join("objects/ab")).expect("mkdir");
+        fs::write(store.join("custody.db"), b"db").expect("w");
+        fs::write(root.join("custody.toml"), b"").expect("w");
+        let guard = Guard {
+            keep: vec![store.join("custody.db"), root.join("custody.toml"), root.clone()],
+            keep_inside: vec![store.join("objects")],
+            known: vec![root.join("known")],
+        };
+        let force = rules(&guard, &files, true);
+        let protected = |p: &Path| matches!(check_target(p, &force), Err(AttestError::Protected { .. }));
+        // The store, the database, the object store and inside it, the project root, its parent.
+        assert!(protected(&store));
+        assert!(protected(&store.join("custody.db")));
+        assert!(protected(&store.join("objects")));
+        assert!(protected(&store.join("objects/ab")));
+        assert!(protected(&store.join("objects/new")), "not even a new directory inside it");
+        assert!(protected(&root));
+        assert!(protected(root.parent().expect("parent")));
+        assert!(protected(Path::new("/")));
+        assert!(protected(&root.join("sub/..")));
+        assert!(protected(&root.join("custody.toml")));
+
+        let refused = |p: &Path| matches!(check_target(p, &force), Err(AttestError::NotReplaceable { .. }));
+        // A directory with a file the snapshot does not hold.
+        let other = root.join("other");
+        fs::create_dir_all(other.join("sub")).expect("mkdir");
+        fs::write(other.join("weights.bin"), b"w").expect("w");
+        fs::write(other.join("notes.txt"), b"mine").expect("w");
+        assert!(refused(&other));
+        // The same without it: every file is the snapshot's (the signature too).
+        fs::remove_file(other.join("notes.txt")).expect("rm");
+        fs::write(other.join("sub/config.json"), b"{}").expect("w");
+        fs::write(other.join("model.sig"), b"{}").expect("w");
+        assert_eq!(check_target(&other, &force).expect("a copy"), Existing::Copy);
+        // ... unless it holds another custody project.
+        fs::create_dir(other.join("sub/.custody")).expect("mkdir");
+        assert!(refused(&other));
+        // A directory the store knows, with anything in it; but never holding a custody.toml.
+        let known = root.join("known");
+        fs::create_dir(&known).expect("mkdir");
+        fs::write(known.join("anything"), b"x").expect("w");
+        assert_eq!(check_target(&known, &force).expect("known"), Existing::Copy);
+        fs::write(known.join("custody.toml"), b"").expect("w");
+        assert!(refused(&known));
+        // Without --force only absent or empty.
+        assert!(matches!(check_target(&other, &rules(&guard, &files, false)), Err(AttestError::TargetExists { .. })));
+        fs::create_dir(root.join("empty")).expect("mkdir");
+        assert_eq!(check_target(&root.join("empty"), &force).expect("empty"), Existing::EmptyDir);
+        assert_eq!(check_target(&root.join("absent"), &force).expect("absent"), Existing::Nothing);
+        // Files, links and devices: never.
+        fs::write(root.join("a-file"), b"x").expect("w");
+        assert!(refused(&root.join("a-file")));
+        #[cfg(unix)]
+        {
+            let link = root.join("link");
+            std::os::unix::fs::symlink(&known, &link).expect("link");
+            let g2 = Guard { known: vec![link.clone(), known.clone()], ..guard.clone() };
+            assert!(matches!(check_target(&link, &rules(&g2, &files, true)), Err(AttestError::NotReplaceable { .. })));
+            assert!(refused(Path::new("/dev/null")));
+        }
+        // A single-file snapshot replaces only a regular file the store knows.
+        let one = [file("model.gguf")];
+        fs::write(root.join("model.gguf"), b"x").expect("w");
+        let g3 = Guard { known: vec![root.join("model.gguf")], ..guard.clone() };
+        let single = TargetRules { single_file: true, ..rules(&g3, &one, true) };
+        assert_eq!(check_target(&root.join("model.gguf"), &single).expect("known file"), Existing::Copy);
+        assert!(matches!(check_target(&root.join("a-file"), &single), Err(AttestError::NotReplaceable { .. })));
+        assert!(matches!(check_target(&other, &single), Err(AttestError::NotReplaceable { .. })));
+    }
+
+    /// Writes what a restore into `dir/target` killed by SIGKILL leaves: an unlocked claim, the
+    /// staging copy and (when `aside`) the replaced copy.
+    fn dead_restore(dir: &Path, target: &str, id: &str, aside: bool) {
+        let p = format!(".{target}.custody-");
+        fs::write(dir.join(format!("{p}lock-{id}")), target.as_bytes()).expect("w");
+        fs::create_dir_all(dir.join(format!("{p}restore-{id}/sub"))).expect("mkdir");
+        fs::write(dir.join(format!("{p}restore-{id}/sub/w.bin")), vec![7u8; 1000]).expect("w");
+        if aside {
+            fs::create_dir(dir.join(format!("{p}old-{id}"))).expect("mkdir");
+            fs::write(dir.join(format!("{p}old-{id}/old.bin")), b"old").expect("w");
+        }
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .expect("ls")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn leftovers_of_dead_restores_go_and_a_live_restore_keeps_its_own() {
+        let d = tempfile::tempdir().expect("tmp");
+        let dir = d.path();
+        fs::create_dir(dir.join("model")).expect("mkdir");
+        dead_restore(dir, "model", "4000000001-0", false);
+        // Killed between the two renames: the target is missing, its old copy aside.
+        dead_restore(dir, "gone", "4000000002-3", true);
+        // Killed after the new copy was in place: the old copy is removed.
+        fs::create_dir(dir.join("done")).expect("mkdir");
+        dead_restore(dir, "done", "4000000003-0", true);
+        // Not custody's, or not provably a leftover: untouched.
+        for foreign in [".model.custody-restore-1-1", ".model.restore-1-0", "model.custody-lock-x", ".x.custody-lock-1"]
+        {
+            fs::create_dir(dir.join(foreign)).expect("mkdir");
+        }
+        // A restore in progress (this process holds its claim).
+        let live = Claim::new(dir, &restore_prefix(&dir.join("model")), b"model").expect("claim");
+        fs::create_dir(live.path(STAGED)).expect("mkdir");
+
+        let swept = clean_restore_leftovers(&dir.join("model")).expect("sweep");
+        assert_eq!(swept.put_back, vec![dir.join("gone")]);
+        assert!(swept.bytes >= 3000, "{swept:?}");
+        assert_eq!(fs::read(dir.join("gone/old.bin")).expect("put back"), b"old");
+        assert!(live.path(STAGED).is_dir(), "a live restore's staging is never removed");
+        let mut want = vec![
+            ".model.custody-restore-1-1".to_string(),
+            ".model.restore-1-0".into(),
+            ".x.custody-lock-1".into(),
+            "done".into(),
+            "gone".into(),
+            "model".into(),
+            "model.custody-lock-x".into(),
+            live.path(claim::LOCK).file_name().expect("n").to_string_lossy().into(),
+            live.path(STAGED).file_name().expect("n").to_string_lossy().into(),
+        ];
+        want.sort();
+        assert_eq!(names(dir), want);
+        // Once it has ended, its claim is gone with it.
+        drop(live);
+        assert_eq!(clean_restore_leftovers(&dir.join("model")).expect("sweep"), Swept::default());
+    }
+
+    #[test]
+    fn partial_objects_of_dead_snapshots_go_and_a_live_snapshot_keeps_its_own() {
+        let d = tempfile::tempdir().expect("tmp");
+        let objects = ObjectStore::open_or_create(d.path()).expect("store");
+        let tmp = d.path().join("tmp");
+        fs::write(tmp.join("lock-4000000001-0"), b"").expect("w");
+        fs::create_dir(tmp.join("run-4000000001-0")).expect("mkdir");
+        fs::write(tmp.join("run-4000000001-0/partial"), vec![1u8; 5000]).expect("w");
+        fs::write(tmp.join("new-4000000001-1"), b"").expect("w");
+        fs::write(tmp.join("123-00112233"), b"not provably ours").expect("w");
+        let (live, run) = objects.begin().expect("begin");
+        fs::write(run.join("partial"), b"in progress").expect("w");
+        let swept = objects.clean_leftovers().expect("sweep");
+        assert_eq!((swept.removed, swept.bytes), (2, 5000), "{swept:?}");
+        assert!(run.join("partial").is_file());
+        assert!(tmp.join("123-00112233").is_file());
+        assert!(!tmp.join("run-4000000001-0").exists() && !tmp.join("lock-4000000001-0").exists());
+        drop(live);
+    }
 }
