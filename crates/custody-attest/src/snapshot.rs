@@ -675,6 +675,12 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
 /// removed only once the new one is in place; a crash in between leaves a claim the next
 /// restore settles.
 pub fn commit(staged: Staged, target: &Path, rules: &TargetRules<'_>) -> Result<()> {
+    commit_with(staged, target, rules, true)
+}
+
+/// [`commit`], with the atomic exchange left out when `try_exchange` is false (to test the
+/// fallback on systems that have it).
+fn commit_with(staged: Staged, target: &Path, rules: &TargetRules<'_>, try_exchange: bool) -> Result<()> {
     let existing = check_target(target, rules)?;
     let from = staged.path();
     let parent = fsutil::parent_of(target).to_path_buf();
@@ -683,7 +689,7 @@ pub fn commit(staged: Staged, target: &Path, rules: &TargetRules<'_>) -> Result<
             fs::rename(&from, target).map_err(|e| AttestError::io("write", target, e))?;
         }
         Existing::EmptyDir | Existing::Copy => {
-            if exchange(&from, target).map_err(|e| AttestError::io("replace", target, e))? {
+            if try_exchange && exchange(&from, target).map_err(|e| AttestError::io("replace", target, e))? {
                 // `from` now holds the replaced copy; dropping `staged` removes it.
             } else if rules.single_file && existing == Existing::Copy {
                 // rename(2) replaces a file atomically.
@@ -896,5 +902,71 @@ mod tests {
         assert!(tmp.join("123-00112233").is_file());
         assert!(!tmp.join("run-4000000001-0").exists() && !tmp.join("lock-4000000001-0").exists());
         drop(live);
+    }
+
+    /// An object store holding `content` under `path`s; returns the store and the snapshot files.
+    fn store_with(dir: &Path, content: &[(&str, &[u8])]) -> (ObjectStore, Vec<SnapshotFile>) {
+        let objects = ObjectStore::open_or_create(&dir.join("objects")).expect("store");
+        let mut files = Vec::new();
+        for (path, bytes) in content {
+            let sha = hex::encode(&Sha256::digest(bytes));
+            let p = objects.path_of(&sha);
+            fs::create_dir_all(fsutil::parent_of(&p)).expect("mkdir");
+            fs::write(&p, bytes).expect("w");
+            files.push(SnapshotFile { path: path.to_string(), size: bytes.len() as u64, mode: 0o644, object: sha });
+        }
+        (objects, files)
+    }
+
+    #[test]
+    fn commit_swaps_the_copy_in_and_leaves_nothing_beside_it() {
+        let d = tempfile::tempdir().expect("tmp");
+        let root = d.path().canonicalize().expect("canon");
+        let (objects, files) = store_with(&root, &[("w.bin", b"new weights"), ("sub/c.json", b"{}")]);
+        let target = root.join("deploy");
+        let guard = Guard { known: vec![target.clone()], ..Guard::default() };
+        let r = TargetRules { force: true, guard: &guard, files: &files, signature_name: None, single_file: false };
+        // Into nothing, into an empty directory, over a known copy with extra files.
+        for before in [None, Some(false), Some(true)] {
+            let _ = fs::remove_dir_all(&target);
+            match before {
+                None => {}
+                Some(false) => fs::create_dir(&target).expect("mkdir"),
+                Some(true) => {
+                    fs::create_dir(&target).expect("mkdir");
+                    fs::write(target.join("w.bin"), b"old").expect("w");
+                    fs::write(target.join("injected.pkl"), b"x").expect("w");
+                }
+            }
+            let staged = stage(&files, &objects, &target, false).expect("stage");
+            commit(staged, &target, &r).expect("commit");
+            assert_eq!(fs::read(target.join("w.bin")).expect("r"), b"new weights");
+            assert!(!target.join("injected.pkl").exists());
+            assert_eq!(names(&root), ["deploy", "objects"], "{before:?}");
+        }
+        // Without the atomic exchange: moved aside, moved in, the old copy removed.
+        fs::write(target.join("injected.pkl"), b"x").expect("w");
+        let staged = stage(&files, &objects, &target, false).expect("stage");
+        commit_with(staged, &target, &r, false).expect("commit");
+        assert!(!target.join("injected.pkl").exists());
+        assert_eq!(names(&root), ["deploy", "objects"]);
+        // A dropped staged copy (verification failed) leaves nothing and touches nothing.
+        let staged = stage(&files, &objects, &target, false).expect("stage");
+        assert!(staged.path().is_dir());
+        drop(staged);
+        assert_eq!(names(&root), ["deploy", "objects"]);
+        // A single file over a known file, and over an empty directory.
+        let (objects1, one) = store_with(&root.join("o1"), &[(".", b"gguf bytes")]);
+        let file = root.join("model.gguf");
+        let g1 = Guard { known: vec![file.clone()], ..Guard::default() };
+        let r1 = TargetRules { force: true, guard: &g1, files: &one, signature_name: None, single_file: true };
+        fs::write(&file, b"tampered").expect("w");
+        commit(stage(&one, &objects1, &file, true).expect("stage"), &file, &r1).expect("commit");
+        assert_eq!(fs::read(&file).expect("r"), b"gguf bytes");
+        let empty = root.join("empty");
+        fs::create_dir(&empty).expect("mkdir");
+        commit(stage(&one, &objects1, &empty, true).expect("stage"), &empty, &r1).expect("commit");
+        assert_eq!(fs::read(&empty).expect("r"), b"gguf bytes");
+        assert_eq!(names(&root), ["deploy", "empty", "model.gguf", "o1", "objects"]);
     }
 }
