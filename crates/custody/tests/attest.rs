@@ -409,7 +409,7 @@ fn restore_force_never_replaces_the_store_the_project_or_what_is_not_a_copy_of_t
         .expect("ls")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".custody-"))
+        .filter(|n| n.starts_with('.') && n != ".custody")
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }

@@ -141,7 +141,8 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .expect("ls")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".custody-"))
+        // Whatever restore writes beside `target` is named `.target.…`.
+        .filter(|n| n.starts_with(".target."))
         .collect()
 }
 
