@@ -38,6 +38,12 @@ pub enum AttestError {
     Invalid(String),
     #[error("{} exists and is not empty", path.display())]
     TargetExists { path: PathBuf },
+    #[error("refusing to restore to {}: {why}", path.display())]
+    Protected { path: PathBuf, why: String },
+    #[error("refusing to replace {}: {why}", path.display())]
+    NotReplaceable { path: PathBuf, why: String },
+    #[error("invalid snapshot name {name:?}: {why}")]
+    BadName { name: String, why: String },
     #[error("object {sha256} is missing from or corrupt in the object store {}", dir.display())]
     ObjectCorrupt { sha256: String, dir: PathBuf },
 }
@@ -74,6 +80,15 @@ impl AttestError {
             AttestError::Invalid(_) => return None,
             AttestError::TargetExists { .. } => {
                 "choose a new or empty directory, or pass --force to replace it (it is only replaced after the restored copy verifies)"
+            }
+            AttestError::Protected { .. } => {
+                "custody never replaces its store, its object store, custody.toml or a directory holding them; restore into a new directory. Nothing was changed"
+            }
+            AttestError::NotReplaceable { .. } => {
+                "--force replaces only a directory that holds an earlier restore or a copy of this snapshot's model (see docs/snapshots.md); restore into a new directory, or move it away first. Nothing was changed"
+            }
+            AttestError::BadName { .. } => {
+                "use 1 to 128 characters without `/`, `\\` or control characters, e.g. --name model-v1"
             }
             AttestError::ObjectCorrupt { .. } => {
                 "the object store was modified or lost files; restore it from a backup, or snapshot the model again from a verified copy"

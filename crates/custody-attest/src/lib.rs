@@ -14,6 +14,7 @@
 //! Nothing here prints or decides exit codes; the binary does.
 
 pub mod bundle;
+mod claim;
 pub mod dsse;
 mod error;
 pub mod fsutil;

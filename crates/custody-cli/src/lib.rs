@@ -195,8 +195,8 @@ pub struct SignArgs {
     /// Hash every file again instead of reusing the digests of unchanged files from the previous signature.
     #[arg(long)]
     pub no_cache: bool,
-    /// Worker threads [default: the number of CPUs].
-    #[arg(long, value_name = "N")]
+    /// Worker threads [default: the number of CPUs; at most 4 × the CPUs].
+    #[arg(long, value_name = "N", value_parser = threads_parser)]
     pub threads: Option<usize>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -215,8 +215,8 @@ pub struct VerifyArgs {
     /// CA certificates (PEM) a certificate-signed bundle must chain to (repeatable).
     #[arg(long, value_name = "PEM")]
     pub ca: Vec<PathBuf>,
-    /// Worker threads [default: the number of CPUs].
-    #[arg(long, value_name = "N")]
+    /// Worker threads [default: the number of CPUs; at most 4 × the CPUs].
+    #[arg(long, value_name = "N", value_parser = threads_parser)]
     pub threads: Option<usize>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -248,8 +248,8 @@ pub struct SnapshotArgs {
     /// The object store [default: objects/ beside the store, e.g. .custody/objects].
     #[arg(long, value_name = "DIR")]
     pub objects: Option<PathBuf>,
-    /// Worker threads [default: the number of CPUs].
-    #[arg(long, value_name = "N")]
+    /// Worker threads [default: the number of CPUs; at most 4 × the CPUs].
+    #[arg(long, value_name = "N", value_parser = threads_parser)]
     pub threads: Option<usize>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -267,8 +267,8 @@ pub struct RestoreArgs {
     /// The object store [default: the one the snapshot was stored in].
     #[arg(long, value_name = "DIR")]
     pub objects: Option<PathBuf>,
-    /// Worker threads [default: the number of CPUs].
-    #[arg(long, value_name = "N")]
+    /// Worker threads [default: the number of CPUs; at most 4 × the CPUs].
+    #[arg(long, value_name = "N", value_parser = threads_parser)]
     pub threads: Option<usize>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -280,8 +280,8 @@ pub struct DiffArgs {
     pub name: String,
     /// The deployed model (directory or file).
     pub path: PathBuf,
-    /// Worker threads [default: the number of CPUs].
-    #[arg(long, value_name = "N")]
+    /// Worker threads [default: the number of CPUs; at most 4 × the CPUs].
+    #[arg(long, value_name = "N", value_parser = threads_parser)]
     pub threads: Option<usize>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -334,8 +334,8 @@ pub struct ScanArgs {
     /// trusts a file whose size, mtime, ctime and inode are unchanged).
     #[arg(long)]
     pub rehash: bool,
-    /// Worker threads [default: the number of CPUs].
-    #[arg(long, value_name = "N")]
+    /// Worker threads [default: the number of CPUs; at most 4 × the CPUs].
+    #[arg(long, value_name = "N", value_parser = threads_parser)]
     pub threads: Option<usize>,
     /// Exit 1 when a finding is at or above this severity.
     #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
@@ -376,6 +376,31 @@ pub struct RegisterArgs {
 /// `--actor` and `CUSTODY_ACTOR`, checked by the one rule in `custody_core::text::check_actor`.
 fn actor_parser(s: &str) -> Result<String, String> {
     custody_core::text::check_actor(s).map(|()| s.to_string())
+}
+
+/// How many worker threads `--threads` accepts: 4 × the CPUs this process may use, at least 1.
+pub fn max_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_mul(4).max(1)
+}
+
+/// The one parser of every `--threads`: a whole number from 1 to [`max_threads`]. More threads
+/// than that only contend for the same CPUs (and 100000 of them exhaust memory before work
+/// starts).
+pub fn threads_parser(s: &str) -> Result<usize, String> {
+    parse_threads(s, max_threads())
+}
+
+fn parse_threads(s: &str, max: usize) -> Result<usize, String> {
+    let n: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a whole number of threads"))?;
+    if n == 0 {
+        return Err("at least 1 thread is needed; leave --threads out to use one per CPU".into());
+    }
+    if n > max {
+        return Err(format!(
+            "{n} threads is more than this machine can use: at most {max} (4 × its CPUs); leave --threads out to use one per CPU"
+        ));
+    }
+    Ok(n)
 }
 
 fn role_parser() -> impl TypedValueParser<Value = Role> {
@@ -505,6 +530,36 @@ mod tests {
     #[test]
     fn grammar_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn threads_are_bounded_in_one_place() {
+        assert_eq!(parse_threads("3", 8), Ok(3));
+        assert_eq!(parse_threads("8", 8), Ok(8));
+        let zero = parse_threads("0", 8).unwrap_err();
+        assert!(zero.contains("at least 1"), "{zero}");
+        let many = parse_threads("100000", 8).unwrap_err();
+        assert!(many.contains("at most 8"), "{many}");
+        assert!(parse_threads("-1", 8).is_err() && parse_threads("x", 8).is_err());
+        assert!(max_threads() >= 4);
+        // Every command with --threads uses the parser.
+        let huge = "100000000";
+        for args in [
+            vec!["scan", ".", "--threads", huge],
+            vec!["sign", "m", "--private-key", "k", "--threads", huge],
+            vec!["verify", "m", "--public-key", "k", "--threads", huge],
+            vec!["snapshot", "m", "--name", "n", "--public-key", "k", "--threads", huge],
+            vec!["restore", "n", "t", "--threads", huge],
+            vec!["diff", "n", "m", "--threads", huge],
+            vec!["restore", "n", "t", "--threads", "0"],
+        ] {
+            let e = Cli::try_parse_from(std::iter::once("custody").chain(args.iter().copied()))
+                .expect_err("refused")
+                .to_string();
+            assert!(e.contains("threads"), "{args:?}: {e}");
+        }
+        let ok = Cli::try_parse_from(["custody", "restore", "n", "t", "--threads", "1"]).expect("parse");
+        assert!(matches!(ok.command, Command::Restore(RestoreArgs { threads: Some(1), .. })));
     }
 
     #[test]

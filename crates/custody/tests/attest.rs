@@ -339,3 +339,169 @@ fn snapshot_with_a_private_key_signs_what_it_stores_and_objects_can_live_elsewhe
     );
     assert!(e.contains("custody init"), "{e}");
 }
+
+/// init, a signed model and a snapshot `good` of it.
+fn snapshotted(dir: &Path) {
+    init(dir);
+    model(dir);
+    keygen(dir);
+    code(&custody(dir, &["sign", "model", "--private-key", "signing-key.pem"]), 0);
+    code(&custody(dir, &["snapshot", "model", "--name", "good", "--public-key", "signing-key.pub"]), 0);
+}
+
+fn refused(dir: &Path, target: &str, what: &str) -> String {
+    let (_, e) = code(&custody(dir, &["restore", "good", target, "--force"]), 2);
+    assert!(e.contains("error:") && e.contains("hint:") && e.contains(what), "{target}: {e}");
+    e
+}
+
+#[test]
+fn restore_force_never_replaces_the_store_the_project_or_what_is_not_a_copy_of_the_model() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path();
+    snapshotted(dir);
+    let abs = dir.canonicalize().expect("canon");
+    // The store, its object store, the project root (however named), custody.toml.
+    refused(dir, ".custody", "custody.db");
+    refused(dir, ".custody/objects", "object store");
+    refused(dir, ".", "name the directory");
+    refused(dir, &abs.to_string_lossy(), "custody.toml");
+    refused(dir, &abs.parent().expect("parent").to_string_lossy(), "keeps");
+    refused(dir, "custody.toml", "custody.toml");
+    assert!(dir.join(".custody/custody.db").is_file() && dir.join(".custody/audit.key").is_file());
+    assert!(dir.join("custody.toml").is_file());
+    code(&custody(dir, &["audit", "verify"]), 0);
+    // Devices, links, files, directories that are not a copy of the model: left as they were.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        refused(dir, "/dev/null", "not a directory");
+        assert!(std::fs::symlink_metadata("/dev/null").expect("meta").file_type().is_char_device());
+        std::os::unix::fs::symlink(dir.join("model"), dir.join("link")).expect("link");
+        refused(dir, "link", "symbolic link");
+        assert!(std::fs::symlink_metadata(dir.join("link")).expect("meta").file_type().is_symlink());
+    }
+    std::fs::write(dir.join("notes.txt"), b"mine").expect("w");
+    refused(dir, "notes.txt", "is a file");
+    assert_eq!(std::fs::read(dir.join("notes.txt")).expect("r"), b"mine");
+    std::fs::create_dir(dir.join("thesis")).expect("mkdir");
+    std::fs::write(dir.join("thesis/chapter1.tex"), b"words").expect("w");
+    std::fs::write(dir.join("thesis/config.json"), b"{}").expect("w");
+    refused(dir, "thesis", "chapter1.tex");
+    assert_eq!(std::fs::read(dir.join("thesis/chapter1.tex")).expect("r"), b"words");
+
+    // What --force does replace: an earlier restore (extra files and all), the snapshot's own
+    // source, and a directory holding only the snapshot's files.
+    let before = read_tree(&dir.join("model"));
+    code(&custody(dir, &["restore", "good", "restored"]), 0);
+    std::fs::write(dir.join("restored/injected.pkl"), b"x").expect("w");
+    code(&custody(dir, &["restore", "good", "restored", "--force"]), 0);
+    assert!(read_tree(&dir.join("restored")) == before, "restored tree differs");
+    std::fs::write(dir.join("model/config.json"), b"{\"a\": 2}\n").expect("w");
+    code(&custody(dir, &["restore", "good", "model", "--force"]), 0);
+    assert!(read_tree(&dir.join("model")) == before, "restored tree differs");
+    std::fs::create_dir(dir.join("copy")).expect("mkdir");
+    std::fs::write(dir.join("copy/config.json"), b"drifted").expect("w");
+    code(&custody(dir, &["restore", "good", "copy", "--force"]), 0);
+    assert!(read_tree(&dir.join("copy")) == before, "restored tree differs");
+    // Nothing of custody's left beside the targets.
+    let left: Vec<String> = std::fs::read_dir(dir)
+        .expect("ls")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && n != ".custody")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn snapshot_names_are_checked_before_anything_is_written() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path();
+    init(dir);
+    model(dir);
+    keygen(dir);
+    code(&custody(dir, &["sign", "model", "--private-key", "signing-key.pem"]), 0);
+    let long = "n".repeat(129);
+    for name in ["", "  ", "a/b", "tab\there", "bell\u{7}", &long] {
+        let (_, e) = code(&custody(dir, &["snapshot", "model", "--name", name, "--public-key", "signing-key.pub"]), 2);
+        assert!(e.contains("invalid snapshot name") && e.contains("hint:"), "{name:?}: {e}");
+        assert!(!e.contains("CHECK") && !e.contains("constraint"), "{e}");
+    }
+    assert!(!dir.join(".custody/objects").exists(), "nothing written");
+    let db = Connection::open(dir.join(".custody/custody.db")).expect("db");
+    let n: i64 = db.query_row("SELECT count(*) FROM snapshot", [], |r| r.get(0)).expect("q");
+    assert_eq!(n, 0);
+    let n: i64 =
+        db.query_row("SELECT count(*) FROM attest_event WHERE kind = 'snapshot'", [], |r| r.get(0)).expect("q");
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn threads_beyond_a_few_per_cpu_are_refused_before_any_work() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path();
+    model(dir);
+    for args in [
+        ["verify", "model", "--public-key", "k.pub", "--threads", "100000"],
+        ["sign", "model", "--private-key", "k.pem", "--threads", "100000"],
+        ["scan", "model", "--threads", "100000", "--format", "json"],
+        ["restore", "good", "t", "--threads", "0", "--force"],
+    ] {
+        let (_, e) = code(&custody(dir, &args), 2);
+        assert!(e.contains("--threads") && (e.contains("at most") || e.contains("at least 1")), "{args:?}: {e}");
+    }
+    assert!(!dir.join("model/model.sig").exists());
+}
+
+#[test]
+fn leftovers_of_killed_runs_are_removed_by_the_next_run_but_never_a_running_ones() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path();
+    snapshotted(dir);
+    // What a killed restore into `restored` leaves: an unlocked claim and its staging copy.
+    std::fs::write(dir.join(".restored.custody-lock-4000000001-0"), b"restored").expect("w");
+    std::fs::create_dir(dir.join(".restored.custody-restore-4000000001-0")).expect("mkdir");
+    std::fs::write(dir.join(".restored.custody-restore-4000000001-0/weights.bin"), vec![0u8; 4096]).expect("w");
+    // A restore running in another process: it holds its lock.
+    let live_lock = dir.join(".other.custody-lock-4000000002-0");
+    std::fs::write(&live_lock, b"other").expect("w");
+    let held = std::fs::File::options().read(true).write(true).open(&live_lock).expect("open");
+    held.lock().expect("lock");
+    std::fs::create_dir(dir.join(".other.custody-restore-4000000002-0")).expect("mkdir");
+    // Not custody's (no lock file): never touched.
+    std::fs::create_dir(dir.join(".x.custody-restore-9-9")).expect("mkdir");
+
+    let r = custody(dir, &["restore", "good", "restored"]);
+    let (_, err) = code(&r, 0);
+    assert!(err.contains("removed") && err.contains("interrupted restores"), "{err}");
+    assert!(!dir.join(".restored.custody-restore-4000000001-0").exists());
+    assert!(!dir.join(".restored.custody-lock-4000000001-0").exists());
+    assert!(dir.join(".other.custody-restore-4000000002-0").is_dir(), "a running restore keeps its staging");
+    assert!(live_lock.is_file());
+    assert!(dir.join(".x.custody-restore-9-9").is_dir());
+
+    // The same for the object store's partial objects.
+    let tmp = dir.join(".custody/objects/tmp");
+    std::fs::write(tmp.join("lock-4000000003-0"), b"").expect("w");
+    std::fs::create_dir(tmp.join("run-4000000003-0")).expect("mkdir");
+    std::fs::write(tmp.join("run-4000000003-0/0123"), vec![0u8; 8192]).expect("w");
+    let live = tmp.join("lock-4000000004-0");
+    std::fs::write(&live, b"").expect("w");
+    let held2 = std::fs::File::options().read(true).write(true).open(&live).expect("open");
+    held2.lock().expect("lock");
+    std::fs::create_dir(tmp.join("run-4000000004-0")).expect("mkdir");
+    std::fs::write(tmp.join("run-4000000004-0/0456"), b"in flight").expect("w");
+    let (_, err) =
+        code(&custody(dir, &["snapshot", "model", "--name", "again", "--private-key", "signing-key.pem"]), 0);
+    assert!(err.contains("interrupted snapshots"), "{err}");
+    assert!(!tmp.join("run-4000000003-0").exists() && !tmp.join("lock-4000000003-0").exists());
+    assert!(tmp.join("run-4000000004-0/0456").is_file(), "a running snapshot keeps its partial objects");
+    drop((held, held2));
+    // Once they have ended, the next runs remove theirs too.
+    code(&custody(dir, &["restore", "good", "restored", "--force"]), 0);
+    assert!(!dir.join(".other.custody-restore-4000000002-0").exists());
+    code(&custody(dir, &["snapshot", "model", "--name", "third", "--private-key", "signing-key.pem"]), 0);
+    let left: Vec<_> = std::fs::read_dir(&tmp).expect("ls").filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "{left:?}");
+}

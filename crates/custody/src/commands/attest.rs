@@ -7,7 +7,7 @@ use crate::clock;
 use crate::failure::{CmdResult, Failure, Outcome};
 use crate::output::{Output, Style};
 use crate::workspace;
-use custody_attest::snapshot::{self, ObjectStore};
+use custody_attest::snapshot::{self, Guard, ObjectStore, TargetRules};
 use custody_attest::verify::{self as av, Trust};
 use custody_attest::{
     AttestError, Bundle, Change, Difference, HashAlg, Manifest, Method, PrivateKey, PublicKey, SignOptions,
@@ -453,8 +453,24 @@ fn objects_dir(store: &dyn Store, given: Option<&Path>) -> PathBuf {
     fsutil::parent_of(&db).join("objects")
 }
 
+/// Tells what a run removed of what interrupted runs left.
+fn report_swept(out: &Output, what: &str, swept: &snapshot::Swept) {
+    if swept.removed > 0 {
+        out.note(&format!(
+            "removed {} temporar{} of interrupted {what} ({})",
+            swept.removed,
+            if swept.removed == 1 { "y" } else { "ies" },
+            human(swept.bytes)
+        ));
+    }
+    for p in &swept.put_back {
+        out.warn(&format!("put {} back where it was: an interrupted restore had moved it aside", p.display()));
+    }
+}
+
 pub fn snapshot(g: &GlobalArgs, args: &SnapshotArgs, out: &mut Output) -> CmdResult {
     let t0 = Instant::now();
+    snapshot::check_name(&args.name).map_err(fail)?;
     let mut store = required_store(g)?;
     if store.snapshot(&args.name)?.is_some() {
         return Err(Failure::with_hint(
@@ -505,6 +521,10 @@ pub fn snapshot(g: &GlobalArgs, args: &SnapshotArgs, out: &mut Output) -> CmdRes
         (m, bytes, kind, pem, rel)
     };
     let objects = ObjectStore::open_or_create(&objects_path).map_err(fail)?;
+    match objects.clean_leftovers() {
+        Ok(swept) => report_swept(out, "snapshots", &swept),
+        Err(e) => out.warn(&format!("leftovers of interrupted snapshots were not removed: {e}")),
+    }
     let (files, stats) =
         snapshot::ingest(&args.path, &manifest, signature_name.as_deref(), &objects, threads).map_err(fail)?;
     let root = hex::encode(&manifest.root_digest());
@@ -575,12 +595,37 @@ fn load_snapshot(store: &dyn Store, name: &str) -> Result<SnapshotRecord, Failur
     }
 }
 
+/// What restore must never replace, and where the store knows copies of models are.
+fn guard(g: &GlobalArgs, store: &dyn Store, rec: &SnapshotRecord, objects: &ObjectStore) -> Result<Guard, Failure> {
+    let db = PathBuf::from(store.describe());
+    let store_dir = fsutil::parent_of(&db).to_path_buf();
+    let log = crate::seal::files(&store.describe());
+    let mut keep = vec![db.clone(), log.key, log.state];
+    if let Ok(config) = workspace::locate(g) {
+        keep.push(workspace::root_of(&config).to_path_buf());
+        keep.push(config);
+    }
+    let keep_inside = vec![objects.dir().to_path_buf(), PathBuf::from(&rec.objects_dir), store_dir.join("objects")];
+    let mut known = vec![PathBuf::from(&rec.source)];
+    known.extend(
+        store
+            .attest_events()?
+            .into_iter()
+            .filter(|e| e.kind == "restore" && e.outcome == "ok")
+            .map(|e| PathBuf::from(e.subject)),
+    );
+    Ok(Guard { keep, keep_inside, known })
+}
+
 pub fn restore(g: &GlobalArgs, args: &RestoreArgs, out: &mut Output) -> CmdResult {
     let t0 = Instant::now();
     let mut store = required_store(g)?;
     let rec = load_snapshot(store.as_ref(), &args.name)?;
     let objects = ObjectStore::open(args.objects.as_deref().unwrap_or(Path::new(&rec.objects_dir))).map_err(fail)?;
-    snapshot::check_target(&args.target, args.force).map_err(fail)?;
+    match snapshot::clean_restore_leftovers(&args.target) {
+        Ok(swept) => report_swept(out, "restores", &swept),
+        Err(e) => out.warn(&format!("leftovers of interrupted restores were not removed: {e}")),
+    }
     let files: Vec<custody_attest::SnapshotFile> = rec
         .files
         .iter()
@@ -591,26 +636,29 @@ pub fn restore(g: &GlobalArgs, args: &RestoreArgs, out: &mut Output) -> CmdResul
             object: f.object.clone(),
         })
         .collect();
-    let trust = trust_of_record(&rec)?;
-    let (staging, stats) = snapshot::stage(&files, &objects, &args.target, rec.single_file).map_err(fail)?;
-    let verified = (|| {
-        if let (Some(sig), false) = (&rec.signature_name, rec.single_file) {
-            fsutil::atomic_write(&staging.join(sig), &rec.bundle, Some(0o644)).map_err(fail)?;
-        }
-        let what = format!("the signature of snapshot `{}`", rec.name);
-        av::verify(&staging, &what, &rec.bundle, &trust, rec.signature_name.as_deref(), threads(args.threads))
-            .map_err(fail)
-    })();
-    let report = match verified {
-        Ok(r) => r,
-        Err(e) => {
-            snapshot::discard(&staging);
-            return Err(e);
-        }
+    let guard = guard(g, store.as_ref(), &rec, &objects)?;
+    let rules = TargetRules {
+        force: args.force,
+        guard: &guard,
+        files: &files,
+        signature_name: rec.signature_name.as_deref(),
+        single_file: rec.single_file,
     };
+    snapshot::check_target(&args.target, &rules).map_err(fail)?;
+    let trust = trust_of_record(&rec)?;
+    // Dropping `staged` on any early return removes the staging copy.
+    let staged = snapshot::stage(&files, &objects, &args.target, rec.single_file).map_err(fail)?;
+    let staging = staged.path();
+    let stats = staged.stats.clone();
+    if let (Some(sig), false) = (&rec.signature_name, rec.single_file) {
+        fsutil::atomic_write(&staging.join(sig), &rec.bundle, Some(0o644)).map_err(fail)?;
+    }
+    let what = format!("the signature of snapshot `{}`", rec.name);
+    let report = av::verify(&staging, &what, &rec.bundle, &trust, rec.signature_name.as_deref(), threads(args.threads))
+        .map_err(fail)?;
     let mut s = Some(store);
     if !report.ok() {
-        snapshot::discard(&staging);
+        drop(staged);
         let detail = report_json("custody.verify/v1", &args.target, &report);
         record(&mut s, out, event("restore", &args.target, Some(&rec.name), false, None, detail.clone())?);
         match args.format {
@@ -624,10 +672,7 @@ pub fn restore(g: &GlobalArgs, args: &RestoreArgs, out: &mut Output) -> CmdResul
         }
         return Ok(Outcome::PolicyFailure);
     }
-    if let Err(e) = snapshot::commit(&staging, &args.target, args.force) {
-        snapshot::discard(&staging);
-        return Err(fail(e));
-    }
+    snapshot::commit(staged, &args.target, &rules).map_err(fail)?;
     store = s.take().ok_or_else(|| Failure::new("store lost"))?;
     let detail = json!({"files": stats.files, "bytes": stats.bytes, "objects": objects.dir().display().to_string()});
     let mut s = Some(store);
