@@ -184,7 +184,9 @@ fn a_deleted_key_stops_writes_not_reads() {
     project(root, "");
     std::fs::remove_file(root.join(".custody/audit.key")).expect("rm key");
     let before = entry_count(root);
+    let config = std::fs::read(root.join("custody.toml")).expect("config");
     for args in [
+        vec!["register", "chat", "--asset", "models/**"],
         vec!["evidence", "add", "5.2.2-4", "--url", "https://t.example/x"],
         vec!["scan", "--quiet"],
         vec![
@@ -207,6 +209,7 @@ fn a_deleted_key_stops_writes_not_reads() {
         assert!(e.contains("audit.key") && e.contains("hint:"), "{args:?}: {e}");
     }
     assert_eq!(entry_count(root), before);
+    assert_eq!(std::fs::read(root.join("custody.toml")).expect("config"), config, "an unlogged registration");
     let (code, out) = verify(root, &[]);
     assert_eq!(code, 0, "the log itself is intact: {out}");
     ok(&custody(root, &["evidence", "list"]));

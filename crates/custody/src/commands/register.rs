@@ -17,11 +17,17 @@ pub fn run(g: &GlobalArgs, args: &RegisterArgs, out: &mut Output) -> CmdResult {
     let (new, added) =
         custody_core::config::register(&text, &path.display().to_string(), &args.system, &args.assets, &args.services)?;
     if added > 0 {
+        // The registration is a state change: with a store, it is logged. Open the store first,
+        // so one that cannot take the entry (no audit key, unsealed entries) leaves the
+        // configuration as it was instead of changing it unlogged.
+        let ws = workspace::load(g)?;
+        let mut store = match workspace::open_store(g, &ws) {
+            Ok(s) => Some(s),
+            Err(_) if workspace::store_location(g, &ws.config_path, &ws.config).is_ok_and(|l| !std::path::Path::new(&l).exists()) => None,
+            Err(e) => return Err(e),
+        };
         atomic_write(&path, new.as_bytes()).map_err(|e| Failure::io("write", &path, &e))?;
-        // The registration is a state change: log it if there is a store.
-        if let Ok(ws) = workspace::load(g)
-            && let Ok(mut store) = workspace::open_store(g, &ws)
-        {
+        if let Some(store) = store.as_mut() {
             let payload = serde_json::json!({ "system": args.system, "assets": args.assets, "services": args.services, "added": added });
             store.log_event("config.register", &payload, None, &crate::clock::now()?)?;
         }
