@@ -281,12 +281,29 @@ impl<'w> Seal<'w> {
 
 /// Every entry in order, with the leaf hash stored when it was appended.
 pub(crate) fn entries(conn: &Connection, path: &Path) -> Result<Vec<(Entry, Vec<u8>)>> {
+    entries_where(conn, path, None)
+}
+
+/// Entries of one kind (or all), in order; or the one entry `seq`.
+pub(crate) fn entries_where(conn: &Connection, path: &Path, kind: Option<&str>) -> Result<Vec<(Entry, Vec<u8>)>> {
+    entries_query(conn, path, kind, None)
+}
+
+pub(crate) fn entries_query(
+    conn: &Connection,
+    path: &Path,
+    kind: Option<&str>,
+    seq: Option<i64>,
+) -> Result<Vec<(Entry, Vec<u8>)>> {
     let map = |e: rusqlite::Error| other(path, e.to_string());
     let mut st = conn
-        .prepare("SELECT seq, at, actor, role, kind, payload_json, attachment_sha256, leaf_hash, recorded_at FROM audit_entry ORDER BY seq")
+        .prepare(
+            "SELECT seq, at, actor, role, kind, payload_json, attachment_sha256, leaf_hash, recorded_at FROM audit_entry
+             WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR seq = ?2) ORDER BY seq",
+        )
         .map_err(map)?;
     let rows = st
-        .query_map([], |r| {
+        .query_map(params![kind, seq], |r| {
             let payload: String = r.get(5)?;
             Ok((
                 Entry {

@@ -5,6 +5,8 @@
 //! SQLite-specific (types, errors, pragmas, file paths) leaves this crate.
 
 mod audit;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod migrate;
 mod sqlite;
 
@@ -308,6 +310,8 @@ pub struct AuditView {
 pub trait Store {
     /// Where the store is, for messages.
     fn describe(&self) -> String;
+    /// Where the store is, and where custody keeps its other files.
+    fn location(&self) -> Location;
     /// The schema version in use.
     fn schema_version(&self) -> Result<u32>;
     /// Records the declared organisation, roles and systems as of `at` (RFC 3339). Changes are
@@ -393,6 +397,14 @@ pub trait Store {
     fn audit_entries(&self) -> Result<Vec<(custody_audit::Entry, Vec<u8>)>>;
     /// Signed checkpoints, by size.
     fn audit_checkpoints(&self) -> Result<Vec<(u64, String)>>;
+    /// One entry with its stored leaf hash.
+    fn audit_entry(&self, seq: u64) -> Result<Option<(custody_audit::Entry, Vec<u8>)>>;
+    /// The number of entries, without reading them.
+    fn audit_size(&self) -> Result<u64>;
+    /// The leaf hashes stored with the entries, in order (32 bytes each; what proofs need).
+    fn audit_leaves(&self) -> Result<Vec<Vec<u8>>>;
+    /// The entries of one kind, in order (e.g. the key rotations), with their leaf hashes.
+    fn audit_entries_of_kind(&self, kind: &str) -> Result<Vec<(custody_audit::Entry, Vec<u8>)>>;
     /// Seals exactly `count` entries found after the last signed checkpoint, which a person has
     /// reviewed, by appending an `audit.accept` entry that names them and the reason. Refused
     /// if the count differs (the log changed since the review). Returns the entry's sequence.
@@ -413,44 +425,112 @@ pub trait Store {
     fn stored_scan_digest(&self, scan_id: i64) -> Result<Option<String>>;
 }
 
-/// Opens the store at `location`: a path to a SQLite file, or `sqlite:PATH`. Other schemes are
-/// refused with [`StoreError::UnsupportedBackend`].
-pub fn open(location: &str, opts: &OpenOptions) -> Result<Box<dyn Store>> {
-    match backend_of(location)? {
-        Backend::Sqlite(path) => Ok(Box::new(SqliteStore::open(&path, opts)?)),
+/// Where a store lives, parsed once: the backend and what custody keeps beside it (the audit
+/// key, the checkpoint kept outside the database, the snapshot object store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A SQLite database file; custody's other files live in its directory.
+    Sqlite(PathBuf),
+}
+
+impl Location {
+    /// Parses a location: `sqlite:PATH`, a plain path, or a URL whose scheme names a backend
+    /// (`postgres://…` is refused with [`StoreError::UnsupportedBackend`] until it exists).
+    pub fn parse(location: &str) -> Result<Location> {
+        if let Some(rest) = location.strip_prefix("sqlite:") {
+            return Ok(Location::Sqlite(PathBuf::from(rest.trim_start_matches("//"))));
+        }
+        if let Some((scheme, _)) = location.split_once("://") {
+            return Err(StoreError::UnsupportedBackend { scheme: scheme.to_string() });
+        }
+        Ok(Location::Sqlite(PathBuf::from(location)))
+    }
+
+    /// Whether a configured value is a location in its own right (a URL or `sqlite:`), not a
+    /// path to resolve against the configuration's directory.
+    pub fn is_absolute_location(value: &str) -> bool {
+        value.contains("://") || value.starts_with("sqlite:")
+    }
+
+    /// Whether the store exists already.
+    pub fn exists(&self) -> bool {
+        match self {
+            Location::Sqlite(p) => p.exists(),
+        }
+    }
+
+    /// The directory custody keeps the store's other files in.
+    pub fn dir(&self) -> PathBuf {
+        match self {
+            Location::Sqlite(p) => {
+                p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")).to_path_buf()
+            }
+        }
+    }
+
+    /// The audit log's Ed25519 signing key (mode 0600).
+    pub fn audit_key(&self) -> PathBuf {
+        self.dir().join("audit.key")
+    }
+
+    /// The next signing key during a key rotation, until the store has taken it.
+    pub fn audit_key_next(&self) -> PathBuf {
+        self.dir().join("audit.key.next")
+    }
+
+    /// The latest checkpoint, kept outside the database.
+    pub fn audit_checkpoint(&self) -> PathBuf {
+        self.dir().join("audit.checkpoint")
+    }
+
+    /// The lock that orders updates of the files kept outside the database.
+    pub fn audit_lock(&self) -> PathBuf {
+        self.dir().join("audit.lock")
+    }
+
+    /// The latest checkpoint a witness cosigned, kept beside the store under the witness's
+    /// name.
+    pub fn witnessed(&self, witness: &str) -> PathBuf {
+        self.dir().join(format!("audit.witnessed-{witness}"))
+    }
+
+    /// The default snapshot object store.
+    pub fn objects(&self) -> PathBuf {
+        self.dir().join("objects")
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Sqlite(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// Opens the store at `location`; it must exist.
+pub fn open(location: &Location, opts: &OpenOptions) -> Result<Box<dyn Store>> {
+    match location {
+        Location::Sqlite(path) => Ok(Box::new(SqliteStore::open(path, opts)?)),
     }
 }
 
 /// Opens the store at `location` for reading only: nothing is created, migrated or written, so
 /// read access is enough (an auditor's). A store whose schema is older than this custody is
 /// refused with a hint to let a writing command upgrade it.
-pub fn open_read_only(location: &str, opts: &OpenOptions) -> Result<Box<dyn Store>> {
-    match backend_of(location)? {
-        Backend::Sqlite(path) => Ok(Box::new(SqliteStore::open_read_only(&path, opts)?)),
+pub fn open_read_only(location: &Location, opts: &OpenOptions) -> Result<Box<dyn Store>> {
+    match location {
+        Location::Sqlite(path) => Ok(Box::new(SqliteStore::open_read_only(path, opts)?)),
     }
 }
 
 /// Opens the store at `location`, creating it if there is none. Never truncates or recreates an
 /// existing database.
-pub fn open_or_create(location: &str, opts: &OpenOptions) -> Result<(Box<dyn Store>, Opened)> {
-    match backend_of(location)? {
-        Backend::Sqlite(path) => {
-            let (s, how) = SqliteStore::open_or_create(&path, opts)?;
+pub fn open_or_create(location: &Location, opts: &OpenOptions) -> Result<(Box<dyn Store>, Opened)> {
+    match location {
+        Location::Sqlite(path) => {
+            let (s, how) = SqliteStore::open_or_create(path, opts)?;
             Ok((Box::new(s), how))
         }
     }
-}
-
-enum Backend {
-    Sqlite(PathBuf),
-}
-
-fn backend_of(location: &str) -> Result<Backend> {
-    if let Some(rest) = location.strip_prefix("sqlite:") {
-        return Ok(Backend::Sqlite(PathBuf::from(rest.trim_start_matches("//"))));
-    }
-    if let Some((scheme, _)) = location.split_once("://") {
-        return Err(StoreError::UnsupportedBackend { scheme: scheme.to_string() });
-    }
-    Ok(Backend::Sqlite(PathBuf::from(location)))
 }

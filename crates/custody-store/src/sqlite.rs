@@ -604,6 +604,10 @@ impl Store for SqliteStore {
         self.path.display().to_string()
     }
 
+    fn location(&self) -> crate::Location {
+        crate::Location::Sqlite(self.path.clone())
+    }
+
     fn schema_version(&self) -> Result<u32> {
         Ok(self.applied()?.iter().map(|(v, _)| *v).max().unwrap_or(0))
     }
@@ -1140,6 +1144,28 @@ impl Store for SqliteStore {
 
     fn audit_entries(&self) -> Result<Vec<(custody_audit::Entry, Vec<u8>)>> {
         crate::audit::entries(&self.conn, &self.path)
+    }
+
+    fn audit_entry(&self, seq: u64) -> Result<Option<(custody_audit::Entry, Vec<u8>)>> {
+        let Ok(seq) = i64::try_from(seq) else { return Ok(None) };
+        Ok(crate::audit::entries_query(&self.conn, &self.path, None, Some(seq))?.pop())
+    }
+
+    fn audit_size(&self) -> Result<u64> {
+        let n: i64 =
+            self.conn.query_row("SELECT count(*) FROM audit_entry", [], |r| r.get(0)).map_err(|e| self.map(e))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn audit_leaves(&self) -> Result<Vec<Vec<u8>>> {
+        let m = |e| self.map(e);
+        let mut st = self.conn.prepare("SELECT leaf_hash FROM audit_entry ORDER BY seq").map_err(m)?;
+        let rows = st.query_map([], |r| r.get(0)).map_err(m)?.collect::<std::result::Result<Vec<_>, _>>().map_err(m)?;
+        Ok(rows)
+    }
+
+    fn audit_entries_of_kind(&self, kind: &str) -> Result<Vec<(custody_audit::Entry, Vec<u8>)>> {
+        crate::audit::entries_where(&self.conn, &self.path, Some(kind))
     }
 
     fn audit_checkpoints(&self) -> Result<Vec<(u64, String)>> {

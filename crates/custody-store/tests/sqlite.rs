@@ -271,11 +271,16 @@ fn an_edited_migration_is_detected() {
 fn missing_store_is_not_created_by_open() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("custody.db");
-    let e = custody_store::open(path.to_str().expect("utf8"), &opts()).map(|_| ()).expect_err("must fail");
+    let location = custody_store::Location::parse(path.to_str().expect("utf8")).expect("location");
+    let e = custody_store::open(&location, &opts()).map(|_| ()).expect_err("must fail");
     assert!(matches!(e, StoreError::Missing { .. }), "{e}");
     assert!(!path.exists());
-    let e = custody_store::open("postgres://localhost/custody", &opts()).map(|_| ()).expect_err("must fail");
+    let e = custody_store::Location::parse("postgres://localhost/custody").expect_err("must fail");
     assert!(matches!(e, StoreError::UnsupportedBackend { .. }), "{e}");
+    assert_eq!(
+        custody_store::Location::parse("sqlite:///srv/c.db").expect("sqlite URL"),
+        custody_store::Location::Sqlite("/srv/c.db".into())
+    );
 }
 
 #[test]

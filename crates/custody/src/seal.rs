@@ -15,7 +15,7 @@ use crate::failure::Failure;
 use crate::fsutil::atomic_write;
 use custody_audit::{SigningKey, VerifierKey};
 use custody_core::config::Witness;
-use custody_store::Store;
+use custody_store::{Location, Store};
 use std::path::{Path, PathBuf};
 
 /// The log's origin line: names this log in checkpoints.
@@ -37,27 +37,8 @@ pub fn slug(url: &str) -> String {
     s.trim_matches('_').to_string()
 }
 
-/// The files of the log of the store at `location`, beside its database.
-pub struct LogFiles {
-    dir: PathBuf,
-    pub key: PathBuf,
-    /// The next key during a rotation, until the store has taken it.
-    pub next_key: PathBuf,
-    pub state: PathBuf,
-    lock: PathBuf,
-}
-
-pub fn files(location: &str) -> LogFiles {
-    let db = Path::new(location.strip_prefix("sqlite:").unwrap_or(location));
-    let dir = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
-    LogFiles {
-        dir: dir.clone(),
-        key: dir.join("audit.key"),
-        next_key: dir.join("audit.key.next"),
-        state: dir.join("audit.checkpoint"),
-        lock: dir.join("audit.lock"),
-    }
-}
+/// The kind of the entry that rotates the log's key (written by the store).
+pub const ROTATION: &str = "audit.key-rotation";
 
 /// Which key signs which checkpoint sizes, from the stored (current) verifier key and the log's
 /// `audit.key-rotation` entries. The one place that reads rotations.
@@ -77,7 +58,7 @@ pub fn key_schedule(
     let mut first: Option<VerifierKey> = None;
     let mut rotations = Vec::new();
     let mut expected_old: Option<String> = None;
-    for (e, _) in entries.iter().filter(|(e, _)| e.kind == "audit.key-rotation") {
+    for (e, _) in entries.iter().filter(|(e, _)| e.kind == ROTATION) {
         let field = |k: &str| e.payload.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
         let (old, new) = (field("old"), field("new"));
         if let Some(want) = &expected_old
@@ -106,10 +87,9 @@ pub fn key_schedule(
 /// The signing key for a write. Created only for a new log (no verifier key, no entries);
 /// a log whose key file is gone is never written again without it: every later entry would be
 /// unsealed.
-pub fn signing_key(store: &mut dyn Store, location: &str, org: &str) -> Result<SigningKey, Failure> {
-    let f = files(location);
-    let path = f.key;
-    finish_rotation(store, &path, &f.next_key)?;
+pub fn signing_key(store: &mut dyn Store, location: &Location, org: &str) -> Result<SigningKey, Failure> {
+    let path = location.audit_key();
+    finish_rotation(store, &path, &location.audit_key_next())?;
     let existing = match std::fs::read_to_string(&path) {
         Ok(t) => Some(SigningKey::parse(t.trim()).map_err(|e| {
             Failure::with_hint(
@@ -134,7 +114,7 @@ pub fn signing_key(store: &mut dyn Store, location: &str, org: &str) -> Result<S
             "restore audit.key from its backup (docs/audit.md: keys); read-only commands (assess, report, audit verify) still work",
         )),
         (None, existing) => {
-            if !store.audit_checkpoints()?.is_empty() || !store.audit_entries()?.is_empty() {
+            if !store.audit_checkpoints()?.is_empty() || store.audit_size()? > 0 {
                 return Err(Failure::with_hint(
                     "the audit log has entries but no verifier key: it was tampered with",
                     "restore the store from a backup that `custody audit verify` accepts",
@@ -172,20 +152,25 @@ fn finish_rotation(store: &dyn Store, key: &Path, next: &Path) -> Result<(), Fai
 /// rotation with a checkpoint signed by the old and the new key and takes the new one, then the
 /// new key replaces `audit.key` (the old key is deleted: it signs nothing any more). Returns
 /// the rotation entry's sequence number and the new verifier key.
-pub fn rotate_key(store: &mut dyn Store, location: &str, reason: &str, at: &str) -> Result<(u64, String), Failure> {
-    let f = files(location);
-    let old = SigningKey::parse(std::fs::read_to_string(&f.key).map_err(|e| Failure::io("read", &f.key, &e))?.trim())
-        .map_err(|e| Failure::new(format!("{} is not a custody audit key: {e}", f.key.display())))?;
+pub fn rotate_key(
+    store: &mut dyn Store,
+    location: &Location,
+    reason: &str,
+    at: &str,
+) -> Result<(u64, String), Failure> {
+    let (key, next) = (location.audit_key(), location.audit_key_next());
+    let old = SigningKey::parse(std::fs::read_to_string(&key).map_err(|e| Failure::io("read", &key, &e))?.trim())
+        .map_err(|e| Failure::new(format!("{} is not a custody audit key: {e}", key.display())))?;
     let new = SigningKey::generate(old.name()).map_err(|e| Failure::new(format!("cannot create an audit key: {e}")))?;
-    write_private(&f.next_key, new.to_text().as_bytes())?;
+    write_private(&next, new.to_text().as_bytes())?;
     let seq = match store.rotate_audit_key(&new, reason, at) {
         Ok(seq) => seq,
         Err(e) => {
-            let _ = std::fs::remove_file(&f.next_key);
+            let _ = std::fs::remove_file(&next);
             return Err(e.into());
         }
     };
-    std::fs::rename(&f.next_key, &f.key).map_err(|e| Failure::io("rename", &f.next_key, &e))?;
+    std::fs::rename(&next, &key).map_err(|e| Failure::io("rename", &next, &e))?;
     Ok((seq, new.verifier().to_string()))
 }
 
@@ -196,8 +181,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 }
 
 /// The checkpoint kept in `audit.checkpoint`, if there is one.
-pub fn kept_checkpoint(location: &str) -> Result<Option<String>, Failure> {
-    read_note(&files(location).state)
+pub fn kept_checkpoint(location: &Location) -> Result<Option<String>, Failure> {
+    read_note(&location.audit_checkpoint())
 }
 
 fn read_note(path: &Path) -> Result<Option<String>, Failure> {
@@ -216,18 +201,17 @@ fn read_note(path: &Path) -> Result<Option<String>, Failure> {
 /// Every checkpoint held outside the database that `custody audit verify` checks the log
 /// against: `audit.checkpoint`, then each witness, then `extra` files. (source, note).
 pub fn outside_checkpoints(
-    location: &str,
+    location: &Location,
     witnesses: &[(Witness, PathBuf)],
     extra: &[PathBuf],
 ) -> Result<Vec<(String, String)>, Failure> {
     let mut out = Vec::new();
-    let state = files(location).state;
+    let state = location.audit_checkpoint();
     if let Some(n) = read_note(&state)? {
         out.push((state.display().to_string(), n));
     }
-    for (w, path) in witnesses {
-        let file = witness_file(w, path, location);
-        if let Some(n) = read_note(&file)? {
+    for (_, file) in witnesses {
+        if let Some(n) = read_note(file)? {
             out.push((format!("witness {}", file.display()), n));
         }
     }
@@ -236,16 +220,6 @@ pub fn outside_checkpoints(
         out.push((p.display().to_string(), n));
     }
     Ok(out)
-}
-
-/// The file a witness keeps its checkpoint in (for an HTTP witness: the latest checkpoint it
-/// cosigned, kept beside the store).
-fn witness_file(w: &Witness, path: &Path, location: &str) -> PathBuf {
-    match w {
-        Witness::File(_) => path.to_path_buf(),
-        Witness::Git(_) => path.join("custody-audit.checkpoint"),
-        Witness::Http { .. } => files(location).dir.join(format!("audit.witnessed-{}", path.display())),
-    }
 }
 
 /// Replaces the checkpoint in `file` by `note` if `note` is newer and consistent with it
@@ -295,29 +269,28 @@ fn advance(
 
 /// After a command that wrote: keep the latest checkpoint in `audit.checkpoint` and send it to
 /// the witnesses. Problems are returned as warnings: the command's work is done and sealed.
-pub fn publish(store: &dyn Store, location: &str, witnesses: &[(Witness, PathBuf)]) -> Vec<String> {
+pub fn publish(store: &dyn Store, location: &Location, witnesses: &[(Witness, PathBuf)]) -> Vec<String> {
     let mut warnings = Vec::new();
     let result = (|| -> Result<(), Failure> {
         let Some(vkey) = store.audit_vkey()? else { return Ok(()) };
         let Some((_, note)) = store.audit_checkpoints()?.pop() else { return Ok(()) };
-        let entries = store.audit_entries()?;
-        let keys = key_schedule(Some(&vkey), &entries)?;
+        let keys = key_schedule(Some(&vkey), &store.audit_entries_of_kind(ROTATION)?)?;
         let leaves: Vec<custody_audit::Hash> =
-            entries.iter().filter_map(|(_, l)| <[u8; 32]>::try_from(l.as_slice()).ok()).collect();
+            store.audit_leaves()?.iter().filter_map(|l| <[u8; 32]>::try_from(l.as_slice()).ok()).collect();
         let consistent = |size: u64, root: &custody_audit::Hash| {
             usize::try_from(size).ok().and_then(|s| leaves.get(..s)).is_some_and(|p| custody_audit::root(p) == *root)
         };
-        let f = files(location);
-        if let Err(Failure::Error { message, .. }) = advance(&f.state, &f.lock, &note, &keys, &consistent) {
+        let lock = location.audit_lock();
+        if let Err(Failure::Error { message, .. }) =
+            advance(&location.audit_checkpoint(), &lock, &note, &keys, &consistent)
+        {
             warnings.push(message);
         }
-        for (w, path) in witnesses {
+        for (w, file) in witnesses {
             if let Witness::Http { url, key } = w {
                 match submit(url, key, &note, &leaves) {
                     Ok(cosigned) => {
-                        let file = witness_file(w, path, location);
-                        if let Err(Failure::Error { message, .. }) =
-                            advance(&file, &f.lock, &cosigned, &keys, &consistent)
+                        if let Err(Failure::Error { message, .. }) = advance(file, &lock, &cosigned, &keys, &consistent)
                         {
                             warnings.push(format!("witness {url}: {message}"));
                         }
@@ -326,14 +299,12 @@ pub fn publish(store: &dyn Store, location: &str, witnesses: &[(Witness, PathBuf
                 }
                 continue;
             }
-            let file = witness_file(w, path, location);
-            let lock = path_with_suffix(&file, ".lock");
-            match advance(&file, &lock, &note, &keys, &consistent) {
+            match advance(file, &path_with_suffix(file, ".lock"), &note, &keys, &consistent) {
                 Ok(true) => {
                     if let Witness::Git(_) = w
-                        && let Err(e) = git_commit(path, &note)
+                        && let Err(e) = git_commit(file, &note)
                     {
-                        warnings.push(format!("witness {}: {e}", path.display()));
+                        warnings.push(format!("witness {}: {e}", file.display()));
                     }
                 }
                 Ok(false) => {}
@@ -396,9 +367,10 @@ fn path_with_suffix(p: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Commits the checkpoint file in a witness repository (git must be installed; the repository
+/// Commits the checkpoint file in its witness repository (git must be installed; the repository
 /// must exist). The commit message is the checkpoint's first two lines.
-fn git_commit(repo: &Path, note: &str) -> Result<(), String> {
+fn git_commit(file: &Path, note: &str) -> Result<(), String> {
+    let repo = file.parent().unwrap_or(Path::new("."));
     let run = |args: &[&str]| -> Result<(), String> {
         let out = std::process::Command::new("git")
             .arg("-C")

@@ -4,6 +4,7 @@ use crate::failure::Failure;
 use custody_cli::GlobalArgs;
 use custody_core::Config;
 use custody_core::config::MAX_CONFIG_BYTES;
+use custody_store::Location;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -89,32 +90,34 @@ pub fn load(g: &GlobalArgs) -> Result<Workspace, Failure> {
 
 /// `--db` (or `CUSTODY_DB`), or the configured location; a configured path is relative to the
 /// directory of custody.toml, a URL (`postgres://…`) is taken as it is.
-pub fn store_location(g: &GlobalArgs, config_path: &Path, config: &Config) -> Result<String, Failure> {
+pub fn store_location(g: &GlobalArgs, config_path: &Path, config: &Config) -> Result<Location, Failure> {
     if let Some(db) = explicit_db(g)? {
         return Ok(db);
     }
     let configured = config.store.path.as_str();
-    if configured.contains("://") || configured.starts_with("sqlite:") {
-        return Ok(configured.to_string());
+    if Location::is_absolute_location(configured) {
+        return Ok(Location::parse(configured)?);
     }
     let p = Path::new(configured);
-    let full = if p.is_absolute() { p.to_path_buf() } else { root_of(config_path).join(p) };
-    Ok(full.to_string_lossy().into_owned())
+    Ok(Location::Sqlite(if p.is_absolute() { p.to_path_buf() } else { root_of(config_path).join(p) }))
 }
 
 /// `--db`, else a non-empty `CUSTODY_DB`.
-pub fn explicit_db(g: &GlobalArgs) -> Result<Option<String>, Failure> {
-    match &g.db {
+pub fn explicit_db(g: &GlobalArgs) -> Result<Option<Location>, Failure> {
+    let given = match &g.db {
         Some(db) if db.is_empty() => {
-            Err(Failure::with_hint("--db is empty", "give a store location, or leave --db out"))
+            return Err(Failure::with_hint("--db is empty", "give a store location, or leave --db out"));
         }
-        Some(db) => Ok(Some(db.clone())),
-        None => Ok(env_nonempty("CUSTODY_DB")),
-    }
+        Some(db) => Some(db.clone()),
+        None => env_nonempty("CUSTODY_DB"),
+    };
+    Ok(given.map(|d| Location::parse(&d)).transpose()?)
 }
 
-/// The witnesses of `[audit]`, with their paths resolved against the directory of custody.toml.
-pub fn witnesses(ws: &Workspace) -> Vec<(custody_core::config::Witness, PathBuf)> {
+/// The witnesses of `[audit]`, with the file each keeps its checkpoint in: a `file:` or `git:`
+/// path resolved against the directory of custody.toml; for an HTTP witness, the latest
+/// checkpoint it cosigned, kept beside the store at `location`.
+pub fn witnesses(ws: &Workspace, location: &Location) -> Vec<(custody_core::config::Witness, PathBuf)> {
     use custody_core::config::Witness;
     ws.config
         .audit
@@ -122,14 +125,11 @@ pub fn witnesses(ws: &Workspace) -> Vec<(custody_core::config::Witness, PathBuf)
         .iter()
         .filter_map(|w| Witness::parse(w).ok())
         .map(|w| {
-            let p = match &w {
-                Witness::File(p) | Witness::Git(p) => PathBuf::from(p),
-                // Where the witness's latest cosigned checkpoint is kept: beside the store
-                // (`crate::seal` resolves it); named after the witness.
-                Witness::Http { url, .. } => PathBuf::from(crate::seal::slug(url)),
+            let full = match &w {
+                Witness::File(p) => root_of(&ws.config_path).join(p),
+                Witness::Git(p) => root_of(&ws.config_path).join(p).join("custody-audit.checkpoint"),
+                Witness::Http { url, .. } => location.witnessed(&crate::seal::slug(url)),
             };
-            let full =
-                if p.is_absolute() || matches!(w, Witness::Http { .. }) { p } else { root_of(&ws.config_path).join(p) };
             (w, full)
         })
         .collect()
@@ -156,7 +156,7 @@ pub fn open_store(g: &GlobalArgs, ws: &Workspace) -> Result<Box<dyn custody_stor
 /// Opens the store at `location` for writing, as [`open_store`] does.
 pub fn open_store_at(
     g: &GlobalArgs,
-    location: &str,
+    location: &Location,
     organisation: &str,
 ) -> Result<Box<dyn custody_store::Store>, Failure> {
     let mut store = custody_store::open(location, &open_options())?;
@@ -168,7 +168,7 @@ pub fn open_store_at(
 pub fn prepare_writes(
     g: &GlobalArgs,
     store: &mut dyn custody_store::Store,
-    location: &str,
+    location: &Location,
     organisation: &str,
 ) -> Result<(), Failure> {
     let key = crate::seal::signing_key(store, location, organisation)?;

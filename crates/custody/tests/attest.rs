@@ -505,3 +505,37 @@ fn leftovers_of_killed_runs_are_removed_by_the_next_run_but_never_a_running_ones
     let left: Vec<_> = std::fs::read_dir(&tmp).expect("ls").filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// `--db` names the same store custody.toml does, so it must keep who acts: sign, verify,
+/// snapshot, restore and diff log `--actor` and `--as` either way.
+#[test]
+fn the_actor_and_role_are_logged_whichever_way_the_store_is_named() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path();
+    init(dir);
+    model(dir);
+    keygen(dir);
+    let db = dir.join(".custody/custody.db");
+    let db = db.to_str().expect("utf-8");
+    let with = |args: &[&str]| {
+        let mut a = vec!["--db", db, "--actor", "bob", "--as", "developer"];
+        a.extend_from_slice(args);
+        custody(dir, &a)
+    };
+    code(&with(&["sign", "model", "--private-key", "signing-key.pem"]), 0);
+    code(&with(&["verify", "model", "--public-key", "signing-key.pub"]), 0);
+    code(&with(&["snapshot", "model", "--name", "v1", "--public-key", "signing-key.pub"]), 0);
+    code(&with(&["restore", "v1", "restored"]), 0);
+    code(&with(&["diff", "v1", "restored"]), 0);
+    let c = Connection::open(dir.join(".custody/custody.db")).expect("db");
+    let rows: Vec<(String, String, Option<String>)> = c
+        .prepare(
+            "SELECT kind, actor, role FROM audit_entry WHERE kind LIKE 'integrity.%' OR kind = 'snapshot' ORDER BY seq",
+        )
+        .and_then(|mut st| st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+        .expect("rows");
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    for (kind, actor, role) in &rows {
+        assert_eq!((actor.as_str(), role.as_deref()), ("bob", Some("developer")), "{kind}");
+    }
+}

@@ -257,7 +257,7 @@ fn gather(g: &GlobalArgs, out: &Output) -> Result<Gathered, Failure> {
     // checkpoints are read first: they only move forward after a commit, so none can be newer
     // than the view taken after them.
     let location = workspace::store_location(g, &ws.config_path, &ws.config)?;
-    let outside = crate::seal::outside_checkpoints(&location, &workspace::witnesses(&ws), &[]);
+    let outside = crate::seal::outside_checkpoints(&location, &workspace::witnesses(&ws, &location), &[]);
     let view = store.audit_view()?;
     let checked = outside.and_then(|outside| super::audit::check(&view, &outside));
     let entries = view.entries;

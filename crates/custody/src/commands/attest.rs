@@ -449,8 +449,7 @@ fn objects_dir(store: &dyn Store, given: Option<&Path>) -> PathBuf {
     if let Some(d) = given {
         return d.to_path_buf();
     }
-    let db = PathBuf::from(store.describe());
-    fsutil::parent_of(&db).join("objects")
+    store.location().objects()
 }
 
 /// Tells what a run removed of what interrupted runs left.
@@ -599,8 +598,8 @@ fn load_snapshot(store: &dyn Store, name: &str) -> Result<SnapshotRecord, Failur
 fn guard(g: &GlobalArgs, store: &dyn Store, rec: &SnapshotRecord, objects: &ObjectStore) -> Result<Guard, Failure> {
     let db = PathBuf::from(store.describe());
     let store_dir = fsutil::parent_of(&db).to_path_buf();
-    let log = crate::seal::files(&store.describe());
-    let mut keep = vec![db.clone(), log.key, log.state];
+    let location = store.location();
+    let mut keep = vec![db.clone(), location.audit_key(), location.audit_checkpoint()];
     if let Ok(config) = workspace::locate(g) {
         keep.push(workspace::root_of(&config).to_path_buf());
         keep.push(config);

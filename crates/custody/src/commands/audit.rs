@@ -35,7 +35,8 @@ pub fn run(g: &GlobalArgs, cmd: &AuditCommand, out: &mut Output) -> CmdResult {
             // Read before the store's view is taken (in `verify`): outside checkpoints only move
             // forward after a commit, so none can be newer than that view.
             let location = workspace::store_location(g, &ws.config_path, &ws.config)?;
-            let outside = crate::seal::outside_checkpoints(&location, &workspace::witnesses(&ws), checkpoint)?;
+            let outside =
+                crate::seal::outside_checkpoints(&location, &workspace::witnesses(&ws, &location), checkpoint)?;
             verify(store.as_ref(), &outside, *format, out)
         }
         AuditCommand::Log { format } => log(store.as_ref(), *format, out),
@@ -49,7 +50,7 @@ pub fn run(g: &GlobalArgs, cmd: &AuditCommand, out: &mut Output) -> CmdResult {
         }
         AuditCommand::Witness => {
             let location = workspace::store_location(g, &ws.config_path, &ws.config)?;
-            let witnesses = workspace::witnesses(&ws);
+            let witnesses = workspace::witnesses(&ws, &location);
             if witnesses.is_empty() {
                 return Err(Failure::with_hint(
                     "no witnesses are configured",
@@ -98,12 +99,12 @@ fn vkey_of(text: Option<&str>) -> Result<VerifierKey, Failure> {
 }
 
 /// Stored leaf hashes, in order.
-fn leaves(entries: &[(Entry, Vec<u8>)]) -> Result<Vec<Hash>, Failure> {
-    entries
+fn leaves(stored: &[Vec<u8>]) -> Result<Vec<Hash>, Failure> {
+    stored
         .iter()
-        .map(|(e, l)| {
-            <[u8; 32]>::try_from(l.as_slice())
-                .map_err(|_| Failure::new(format!("entry {} has a malformed leaf hash", e.seq)))
+        .enumerate()
+        .map(|(i, l)| {
+            <[u8; 32]>::try_from(l.as_slice()).map_err(|_| Failure::new(format!("entry {i} has a malformed leaf hash")))
         })
         .collect()
 }
@@ -372,8 +373,7 @@ fn latest_checkpoint(store: &dyn Store) -> Result<(u64, String), Failure> {
 }
 
 fn prove(store: &dyn Store, n: u64, out: &mut Output) -> CmdResult {
-    let entries = store.audit_entries()?;
-    let leaves = leaves(&entries)?;
+    let leaves = leaves(&store.audit_leaves()?)?;
     let (size, note) = latest_checkpoint(store)?;
     if n >= size {
         return Err(Failure::with_hint(
@@ -386,13 +386,13 @@ fn prove(store: &dyn Store, n: u64, out: &mut Output) -> CmdResult {
         .ok_or_else(|| Failure::new("the log is shorter than its checkpoint"))?;
     let proof = custody_audit::inclusion_proof(prefix, n).map_err(|e| Failure::new(e.to_string()))?;
     let root = custody_audit::root(prefix);
-    let (entry, leaf) = &entries[usize::try_from(n).unwrap_or(0)];
+    let (entry, leaf) = store.audit_entry(n)?.ok_or_else(|| Failure::new(format!("entry {n} is missing")))?;
     out.json(&json!({
         "schema": "custody.audit-inclusion/v1",
         "index": n,
         "tree_size": size,
         "entry": entry.to_value(),
-        "leaf_hash": hex(leaf),
+        "leaf_hash": hex(&leaf),
         "root": hex(&root),
         "proof": proof.iter().map(|h| hex(h)).collect::<Vec<_>>(),
         "checkpoint": note,
@@ -401,8 +401,7 @@ fn prove(store: &dyn Store, n: u64, out: &mut Output) -> CmdResult {
 }
 
 fn consistency(store: &dyn Store, old: u64, new: u64, out: &mut Output) -> CmdResult {
-    let entries = store.audit_entries()?;
-    let leaves = leaves(&entries)?;
+    let leaves = leaves(&store.audit_leaves()?)?;
     if old > new || new > leaves.len() as u64 {
         return Err(Failure::with_hint(
             format!("need OLD <= NEW <= {} (the log size)", leaves.len()),

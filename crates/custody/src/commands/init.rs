@@ -60,7 +60,7 @@ pub fn run(g: &GlobalArgs, args: &InitArgs, out: &mut Output) -> CmdResult {
             "schema": "custody.init/v1",
             "config": config_path.display().to_string(),
             "config_written": write,
-            "store": location,
+            "store": location.to_string(),
             "store_state": store_state,
             "store_schema_version": version,
             "organisation": cfg.organisation.name,

@@ -60,7 +60,7 @@ fn publish(cli: &Cli, out: &Output) {
     let Ok(ws) = crate::workspace::load(&cli.global) else { return };
     let Ok(location) = crate::workspace::store_location(&cli.global, &ws.config_path, &ws.config) else { return };
     let Ok(store) = custody_store::open_read_only(&location, &crate::workspace::open_options()) else { return };
-    for w in crate::seal::publish(store.as_ref(), &location, &crate::workspace::witnesses(&ws)) {
+    for w in crate::seal::publish(store.as_ref(), &location, &crate::workspace::witnesses(&ws, &location)) {
         out.warn(&format!("the audit checkpoint was not kept: {w}"));
     }
 }

@@ -23,7 +23,7 @@ pub fn run(g: &GlobalArgs, args: &RegisterArgs, out: &mut Output) -> CmdResult {
         let ws = workspace::load(g)?;
         let mut store = match workspace::open_store(g, &ws) {
             Ok(s) => Some(s),
-            Err(_) if workspace::store_location(g, &ws.config_path, &ws.config).is_ok_and(|l| !std::path::Path::new(&l).exists()) => None,
+            Err(_) if workspace::store_location(g, &ws.config_path, &ws.config).is_ok_and(|l| !l.exists()) => None,
             Err(e) => return Err(e),
         };
         atomic_write(&path, new.as_bytes()).map_err(|e| Failure::io("write", &path, &e))?;
