@@ -3,7 +3,7 @@
 //! this file only reads and writes rows.
 
 use crate::{AssetRow, Result, StoreError};
-use custody_audit::{Entry, Frontier, SigningKey, VerifierKey, verify_checkpoint};
+use custody_audit::{Entry, Frontier, SigningKey, verify_checkpoint};
 use custody_core::Finding;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
@@ -129,22 +129,13 @@ impl<'w> Seal<'w> {
             }
         };
         if let Some(note) = &self.writer.known_checkpoint {
-            // Kept from before a key rotation, it may carry only a former key of this log.
-            let mut former: Vec<VerifierKey> = Vec::new();
-            let mut st = conn
-                .prepare("SELECT payload_json FROM audit_entry WHERE kind = 'audit.key-rotation' ORDER BY seq")
-                .map_err(map)?;
-            let rows = st.query_map([], |r| r.get::<_, String>(0)).map_err(map)?;
-            for p in rows {
-                let p: Value = serde_json::from_str(&p.map_err(map)?).unwrap_or(Value::Null);
-                if let Some(k) = p.get("old").and_then(Value::as_str).and_then(|k| VerifierKey::parse(k).ok()) {
-                    former.push(k);
-                }
-            }
-            let cp =
-                std::iter::once(&vkey).chain(former.iter()).find_map(|k| verify_checkpoint(note, k).ok()).ok_or_else(
-                    || tampered(path, "the checkpoint kept outside the database is not signed by a key of this log"),
-                )?;
+            // Kept from before a key rotation, it carries the key that was in force then.
+            let rotations = entries_where(conn, path, Some(crate::verify::ROTATION))?;
+            let keys =
+                crate::verify::key_schedule(Some(&vkey.to_string()), &rotations).map_err(|e| tampered(path, e))?;
+            let cp = keys.verify(note).map_err(|e| {
+                tampered(path, format!("the checkpoint kept outside the database does not verify: {e}"))
+            })?;
             wanted.push((cp.size, cp.root, "the checkpoint kept outside the database"));
         }
         let mut frontier = Frontier::new();

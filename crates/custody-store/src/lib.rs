@@ -9,6 +9,7 @@ mod audit;
 pub mod conformance;
 mod migrate;
 mod sqlite;
+pub mod verify;
 
 pub use audit::{Actor, Writer, hex_sha256, scan_digest};
 pub use migrate::{LATEST_VERSION, MIGRATIONS};

@@ -13,7 +13,7 @@
 
 use crate::failure::Failure;
 use crate::fsutil::atomic_write;
-use custody_audit::{SigningKey, VerifierKey};
+use custody_audit::SigningKey;
 use custody_core::config::Witness;
 use custody_store::{Location, Store};
 use std::path::{Path, PathBuf};
@@ -35,53 +35,6 @@ pub fn slug(url: &str) -> String {
         .take(100)
         .collect();
     s.trim_matches('_').to_string()
-}
-
-/// The kind of the entry that rotates the log's key (written by the store).
-pub const ROTATION: &str = "audit.key-rotation";
-
-/// Which key signs which checkpoint sizes, from the stored (current) verifier key and the log's
-/// `audit.key-rotation` entries. The one place that reads rotations.
-pub fn key_schedule(
-    vkey: Option<&str>,
-    entries: &[(custody_audit::Entry, Vec<u8>)],
-) -> Result<custody_audit::KeySchedule, Failure> {
-    let parse = |what: &str, t: &str| {
-        VerifierKey::parse(t).map_err(|e| Failure::new(format!("{what} is not a verifier key: {e}")))
-    };
-    let current = parse(
-        "the stored audit key",
-        vkey.ok_or_else(|| {
-            Failure::with_hint("this store has no audit log key yet", "run `custody init` to create it")
-        })?,
-    )?;
-    let mut first: Option<VerifierKey> = None;
-    let mut rotations = Vec::new();
-    let mut expected_old: Option<String> = None;
-    for (e, _) in entries.iter().filter(|(e, _)| e.kind == ROTATION) {
-        let field = |k: &str| e.payload.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
-        let (old, new) = (field("old"), field("new"));
-        if let Some(want) = &expected_old
-            && *want != old
-        {
-            return Err(Failure::new(format!(
-                "audit entry {} rotates from a key that was not the log's key then",
-                e.seq
-            )));
-        }
-        first.get_or_insert(parse(&format!("entry {}'s old key", e.seq), &old)?);
-        rotations.push((e.seq + 1, parse(&format!("entry {}'s new key", e.seq), &new)?));
-        expected_old = Some(new);
-    }
-    if let Some(last) = expected_old
-        && last != current.to_string()
-    {
-        return Err(Failure::new("the stored audit key is not the one the log's last key rotation names"));
-    }
-    Ok(match first {
-        None => custody_audit::KeySchedule::single(&current),
-        Some(f) => custody_audit::KeySchedule::rotated(&f, &rotations),
-    })
 }
 
 /// The signing key for a write. Created only for a new log (no verifier key, no entries);
@@ -274,7 +227,11 @@ pub fn publish(store: &dyn Store, location: &Location, witnesses: &[(Witness, Pa
     let result = (|| -> Result<(), Failure> {
         let Some(vkey) = store.audit_vkey()? else { return Ok(()) };
         let Some((_, note)) = store.audit_checkpoints()?.pop() else { return Ok(()) };
-        let keys = key_schedule(Some(&vkey), &store.audit_entries_of_kind(ROTATION)?)?;
+        let keys = custody_store::verify::key_schedule(
+            Some(&vkey),
+            &store.audit_entries_of_kind(custody_store::verify::ROTATION)?,
+        )
+        .map_err(Failure::new)?;
         let leaves: Vec<custody_audit::Hash> =
             store.audit_leaves()?.iter().filter_map(|l| <[u8; 32]>::try_from(l.as_slice()).ok()).collect();
         let consistent = |size: u64, root: &custody_audit::Hash| {

@@ -259,10 +259,10 @@ fn gather(g: &GlobalArgs, out: &Output) -> Result<Gathered, Failure> {
     let location = workspace::store_location(g, &ws.config_path, &ws.config)?;
     let outside = crate::seal::outside_checkpoints(&location, &workspace::witnesses(&ws, &location), &[]);
     let view = store.audit_view()?;
-    let checked = outside.and_then(|outside| super::audit::check(&view, &outside));
+    let checked = outside.and_then(|outside| custody_store::verify::check(&view, &outside).map_err(Failure::new));
     let entries = view.entries;
     let audit = match checked {
-        Ok(super::audit::Checked { problems, report, .. }) => AuditFacts {
+        Ok(custody_store::verify::Checked { problems, report, .. }) => AuditFacts {
             available: true,
             ok: problems.is_empty(),
             problems,

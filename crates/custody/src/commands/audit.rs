@@ -3,11 +3,10 @@
 use crate::failure::{CmdResult, Failure, Outcome};
 use crate::output::{Output, Style};
 use crate::workspace;
-use custody_audit::{Entry, Export, Hash, Problem, VerifierKey};
+use custody_audit::{Export, Hash};
 use custody_cli::{AuditCommand, Format, GlobalArgs};
-use custody_store::{AuditView, Store};
-use serde_json::{Value, json};
-use std::collections::{HashMap, HashSet};
+use custody_store::Store;
+use serde_json::json;
 
 fn hex(h: &[u8]) -> String {
     h.iter().map(|b| format!("{b:02x}")).collect()
@@ -92,12 +91,6 @@ fn plural_y(n: u64) -> &'static str {
     if n == 1 { "y" } else { "ies" }
 }
 
-fn vkey_of(text: Option<&str>) -> Result<VerifierKey, Failure> {
-    let text = text
-        .ok_or_else(|| Failure::with_hint("this store has no audit log key yet", "run `custody init` to create it"))?;
-    VerifierKey::parse(text).map_err(|e| Failure::new(format!("the stored audit verifier key is unusable: {e}")))
-}
-
 /// Stored leaf hashes, in order.
 fn leaves(stored: &[Vec<u8>]) -> Result<Vec<Hash>, Failure> {
     stored
@@ -109,199 +102,10 @@ fn leaves(stored: &[Vec<u8>]) -> Result<Vec<Hash>, Failure> {
         .collect()
 }
 
-/// What `custody audit verify` found.
-pub struct Checked {
-    /// Tampering or damage, in words (empty: the log verifies).
-    pub problems: Vec<String>,
-    /// Worth a look but not proof of tampering: times going backwards, injected clocks.
-    pub warnings: Vec<String>,
-    pub report: custody_audit::Report,
-}
-
-/// Every check `custody audit verify` makes, over one consistent view of the store and the
-/// checkpoints held outside it (source, note).
-pub fn check(view: &AuditView, outside: &[(String, String)]) -> Result<Checked, Failure> {
-    let entries = &view.entries;
-    let mut problems = Vec::new();
-    // Which key signs which sizes, from the log's own rotation entries (themselves sealed).
-    let keys = match crate::seal::key_schedule(view.vkey.as_deref(), entries) {
-        Ok(k) => k,
-        Err(Failure::Error { message, .. }) => {
-            problems.push(message);
-            custody_audit::KeySchedule::single(&vkey_of(view.vkey.as_deref())?)
-        }
-        Err(f) => return Err(f),
-    };
-    // 1. Each entry still hashes to the leaf logged when it was written.
-    for (e, stored) in entries {
-        match e.leaf_hash() {
-            Ok(h) if h.as_slice() == stored.as_slice() => {}
-            Ok(_) => problems.push(format!(
-                "entry {}: its content no longer matches the leaf hash logged when it was written",
-                e.seq
-            )),
-            Err(err) => problems.push(format!("entry {}: no canonical form ({err})", e.seq)),
-        }
-    }
-    // 2. The tree, the sequence and every signed checkpoint: the store's, then those kept
-    // outside it.
-    let inside = view.checkpoints.len();
-    let mut notes: Vec<String> = view.checkpoints.iter().map(|(_, n)| n.clone()).collect();
-    notes.extend(outside.iter().map(|(_, n)| n.clone()));
-    let source = |i: usize| outside.get(i.wrapping_sub(inside)).map(|(s, _)| s.as_str());
-    let report = custody_audit::verify_log_with(entries.iter().map(|(e, _)| e.clone()), &notes, &keys);
-    for p in &report.problems {
-        problems.push(match p {
-            Problem::BadCheckpoint { checkpoint, error } => match source(*checkpoint) {
-                Some(s) => format!("the checkpoint in {s} is not one of this log's: {error}"),
-                None => format!("checkpoint {checkpoint}: {error}"),
-            },
-            Problem::OriginMismatch { checkpoint, expected, found } => {
-                format!("checkpoint {} names log `{found}`, not `{expected}`", source(*checkpoint).unwrap_or("in the store"))
-            }
-            Problem::Sequence { position, expected, found } => {
-                format!("at position {position} the log has entry {found} where {expected} was due: an entry was deleted, inserted or moved")
-            }
-            Problem::NotCanonical { seq, error } => format!("entry {seq}: no canonical form ({error})"),
-            Problem::RootMismatch { checkpoint, size, first_suspect } => match source(*checkpoint) {
-                Some(s) => format!(
-                    "ROLLBACK OR FORK: the checkpoint in {s} signed {size} entries whose tree this log no longer has (an entry from {first_suspect} on differs)"
-                ),
-                None => format!(
-                    "checkpoint {checkpoint} signed {size} entries whose tree no longer matches: an entry from {first_suspect} to {} was changed, removed, inserted or reordered",
-                    size.saturating_sub(1)
-                ),
-            },
-            Problem::Truncated { checkpoint, size, log_size } => match source(*checkpoint) {
-                Some(s) => format!(
-                    "ROLLBACK: the checkpoint in {s} signed {size} entries but the log has {log_size}: the store was rolled back or truncated"
-                ),
-                None => format!("checkpoint {checkpoint} signed {size} entries but the log has {log_size}: entries were deleted"),
-            },
-        });
-    }
-    // Custody seals every entry in the transaction that writes it, so the store's own latest
-    // checkpoint covers the whole log: entries past it were added without the key (or its
-    // checkpoint was deleted).
-    let failed: HashSet<usize> = report
-        .problems
-        .iter()
-        .filter_map(|p| match p {
-            Problem::BadCheckpoint { checkpoint, .. }
-            | Problem::OriginMismatch { checkpoint, .. }
-            | Problem::RootMismatch { checkpoint, .. }
-            | Problem::Truncated { checkpoint, .. } => Some(*checkpoint),
-            _ => None,
-        })
-        .collect();
-    let sealed_inside = view.checkpoints[..inside]
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !failed.contains(i))
-        .filter_map(|(_, (_, note))| keys.verify(note).ok().map(|c| c.size))
-        .max()
-        .unwrap_or(0);
-    let unanchored = report.entries.saturating_sub(sealed_inside);
-    if unanchored > 0 {
-        problems.push(format!(
-            "{unanchored} entr{} after the store's last signed checkpoint (entries {sealed_inside} to {}): appended without custody's key, or that checkpoint was deleted; review them with `custody audit log`, then `custody audit accept {unanchored} --reason TEXT` if they are genuine",
-            plural_y(unanchored),
-            report.entries.saturating_sub(1)
-        ));
-    }
-    // 3. Records and scans agree with what the log says about them.
-    let by_seq: HashMap<u64, &Entry> = entries.iter().map(|(e, _)| (e.seq, e)).collect();
-    let logged: HashSet<u64> = view.records.iter().map(|r| r.audit_seq).collect();
-    for r in &view.records {
-        match by_seq.get(&r.audit_seq) {
-            None => problems.push(format!(
-                "record {} ({} `{}`) points at audit entry {}, which is missing",
-                r.id, r.kind, r.key, r.audit_seq
-            )),
-            Some(e) => {
-                let same = e.kind == format!("record.{}", r.kind)
-                    && e.payload.get("key").and_then(Value::as_str) == Some(r.key.as_str())
-                    && e.payload.get("record") == Some(&r.payload)
-                    && e.actor == r.actor
-                    && e.at == r.at;
-                if !same {
-                    problems.push(format!(
-                        "record {} ({} `{}`) differs from what audit entry {} logged",
-                        r.id, r.kind, r.key, e.seq
-                    ));
-                }
-            }
-        }
-    }
-    let digests: HashMap<i64, Option<&str>> = view.scan_digests.iter().map(|(id, d)| (*id, d.as_deref())).collect();
-    for (e, _) in entries {
-        if e.kind.starts_with("record.") && !logged.contains(&e.seq) {
-            problems.push(format!("entry {} logged a {} that is no longer in the records", e.seq, e.kind));
-        }
-        if e.kind == "scan"
-            && let Some(id) = e.payload.get("scan").and_then(Value::as_i64)
-        {
-            let want = e.payload.get("content_sha256").and_then(Value::as_str);
-            match digests.get(&id).copied().flatten() {
-                None => problems.push(format!("scan {id} (logged by entry {}) is missing", e.seq)),
-                Some(d) if Some(d) != want => {
-                    problems.push(format!("scan {id}: its assets or findings differ from what entry {} logged", e.seq))
-                }
-                Some(_) => {}
-            }
-        }
-    }
-    Ok(Checked { problems, warnings: clock_warnings(entries), report })
-}
-
-/// Times that go backwards, and entries whose time was injected far from when they were
-/// written. Neither proves tampering (clocks are set back, tests fix the time), so they warn.
-fn clock_warnings(entries: &[(Entry, Vec<u8>)]) -> Vec<String> {
-    use time::OffsetDateTime;
-    let parse = |t: &str| custody_core::time::parse_time("", t).ok();
-    let mut warnings = Vec::new();
-    let mut latest: Option<(OffsetDateTime, u64)> = None;
-    let (mut backwards, mut first_backwards) = (0u64, None);
-    let (mut injected, mut first_injected) = (0u64, None);
-    for (e, _) in entries {
-        let Some(at) = parse(&e.at) else {
-            warnings.push(format!("entry {}: time `{}` is not RFC 3339", e.seq, e.at));
-            continue;
-        };
-        match latest {
-            Some((t, seq)) if at < t => {
-                backwards += 1;
-                first_backwards.get_or_insert((e.seq, e.at.clone(), seq));
-            }
-            Some((t, _)) if at == t => {}
-            _ => latest = Some((at, e.seq)),
-        }
-        if let Some(w) = e.recorded_at.as_deref().and_then(parse)
-            && (w - at).abs() > time::Duration::minutes(5)
-        {
-            injected += 1;
-            first_injected.get_or_insert((e.seq, e.at.clone(), e.recorded_at.clone().unwrap_or_default()));
-        }
-    }
-    if let Some((seq, at, before)) = first_backwards {
-        warnings.push(format!(
-            "{backwards} entr{} earlier than an entry before {} (first: entry {seq} at {at}, after entry {before}): the clock went backwards or times were injected",
-            plural_y(backwards),
-            if backwards == 1 { "it" } else { "them" }
-        ));
-    }
-    if let Some((seq, at, wall)) = first_injected {
-        warnings.push(format!(
-            "{injected} entr{} carry an injected time far from when they were written (first: entry {seq} says {at}, written {wall})",
-            plural_y(injected)
-        ));
-    }
-    warnings
-}
-
 fn verify(store: &dyn Store, outside: &[(String, String)], format: Format, out: &mut Output) -> CmdResult {
     let view = store.audit_view()?;
-    let Checked { problems, warnings, report } = check(&view, outside)?;
+    let custody_store::verify::Checked { problems, warnings, report } =
+        custody_store::verify::check(&view, outside).map_err(Failure::new)?;
     match format {
         Format::Json => out.json(&json!({
             "schema": "custody.audit-verify/v1",
@@ -427,7 +231,7 @@ fn consistency(store: &dyn Store, old: u64, new: u64, out: &mut Output) -> CmdRe
 
 fn export(store: &dyn Store, path: Option<&std::path::Path>, out: &mut Output) -> CmdResult {
     let entries = store.audit_entries()?;
-    let keys = crate::seal::key_schedule(store.audit_vkey()?.as_deref(), &entries)?;
+    let keys = custody_store::verify::key_schedule(store.audit_vkey()?.as_deref(), &entries).map_err(Failure::new)?;
     let bytes: Vec<Vec<u8>> = entries
         .iter()
         .map(|(e, _)| custody_audit::canonical_bytes(e).map_err(|err| Failure::new(format!("entry {}: {err}", e.seq))))
