@@ -26,7 +26,7 @@ pub fn writer(name: &str) -> Writer {
 }
 
 fn init(open: Open<'_>) -> Box<dyn Store> {
-    let mut s = open(writer("ana"));
+    let s = open(writer("ana"));
     if s.audit_vkey().ok().flatten().is_none() {
         s.set_audit_vkey(&key().verifier().to_string()).unwrap_or_else(|e| panic!("vkey: {e}"));
     }
@@ -39,7 +39,7 @@ fn ok<T>(r: Result<T, StoreError>, what: &str) -> T {
 
 /// Records are append-only: a second version supersedes the first, both stay, in order.
 pub fn records_round_trip_and_supersede(open: Open<'_>) {
-    let mut s = init(open);
+    let s = init(open);
     let a = ok(s.add_record("dataset", RecordKey::Replace("d"), &json!({"v": 1}), None, AT), "add");
     let b = ok(s.add_record("dataset", RecordKey::Replace("d"), &json!({"v": 2}), Some(&"ab".repeat(32)), AT), "add");
     let current = ok(s.records("dataset"), "records");
@@ -56,7 +56,7 @@ pub fn records_round_trip_and_supersede(open: Open<'_>) {
 
 /// Each write appends its entry and a checkpoint over it in one transaction; the log verifies.
 pub fn every_write_is_sealed_in_its_transaction(open: Open<'_>) {
-    let mut s = init(open);
+    let s = init(open);
     for k in ["a", "b", "c"] {
         ok(s.add_record("evidence", RecordKey::Replace(k), &json!({}), None, AT), "add");
     }
@@ -74,13 +74,13 @@ pub fn every_write_is_sealed_in_its_transaction(open: Open<'_>) {
 /// A writer without the key writes nothing; another key is refused.
 pub fn nothing_is_written_without_the_key(open: Open<'_>) {
     drop(init(open));
-    let mut s = open(Writer { key: None, ..writer("ana") });
+    let s = open(Writer { key: None, ..writer("ana") });
     assert!(matches!(
         s.add_record("evidence", RecordKey::Replace("a"), &json!({}), None, AT),
         Err(StoreError::AuditKeyMissing { .. })
     ));
     let other = SigningKey::generate("custody.invalid/audit/conformance").unwrap_or_else(|e| panic!("{e}"));
-    let mut s2 = open(Writer { key: Some(other), ..writer("mallory") });
+    let s2 = open(Writer { key: Some(other), ..writer("mallory") });
     assert!(matches!(
         s2.add_record("evidence", RecordKey::Replace("a"), &json!({}), None, AT),
         Err(StoreError::AuditTampered { .. })
@@ -97,7 +97,7 @@ pub fn unique_keys_are_decided_inside_the_transaction(open: Open<'_>) {
         let handles: Vec<_> = (0..8)
             .map(|i| {
                 scope.spawn(move || {
-                    let mut s = open(writer(&format!("w{i}")));
+                    let s = open(writer(&format!("w{i}")));
                     ok(s.add_record("evidence", RecordKey::Next("5.2.2-4"), &json!({"i": i}), None, AT), "add").key
                 })
             })
@@ -108,7 +108,7 @@ pub fn unique_keys_are_decided_inside_the_transaction(open: Open<'_>) {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), 8, "{keys:?}");
-    let mut s = open(writer("ana"));
+    let s = open(writer("ana"));
     assert_eq!(ok(s.records("evidence"), "records").len(), 8, "none superseded");
     ok(s.add_record("release", RecordKey::New("sys@1.0.0"), &json!({}), None, AT), "first");
     assert!(matches!(
@@ -119,7 +119,7 @@ pub fn unique_keys_are_decided_inside_the_transaction(open: Open<'_>) {
 
 /// The targeted queries give what reading the whole log gives.
 pub fn targeted_audit_queries_agree_with_the_whole_log(open: Open<'_>) {
-    let mut s = init(open);
+    let s = init(open);
     ok(s.add_record("dataset", RecordKey::Replace("d"), &json!({}), None, AT), "add");
     ok(s.log_event("config.register", &json!({}), None, AT), "log");
     ok(s.add_record("evidence", RecordKey::Replace("e"), &json!({}), None, AT), "add");
@@ -134,19 +134,47 @@ pub fn targeted_audit_queries_agree_with_the_whole_log(open: Open<'_>) {
 
 /// Rotating the key is an entry whose checkpoint both keys sign; later writes use the new key.
 pub fn the_key_rotates_on_the_record(open: Open<'_>) {
-    let mut s = init(open);
+    let s = init(open);
     ok(s.add_record("evidence", RecordKey::Replace("a"), &json!({}), None, AT), "add");
     let next = SigningKey::from_seed("custody.invalid/audit/conformance", &[4u8; 32]).unwrap_or_else(|e| panic!("{e}"));
     let seq = ok(s.rotate_audit_key(&next, "scheduled", AT), "rotate");
     assert_eq!(ok(s.audit_vkey(), "vkey"), Some(next.verifier().to_string()));
     // The old key may no longer write; the new one may.
-    let mut old = open(writer("ana"));
+    let old = open(writer("ana"));
     assert!(old.add_record("evidence", RecordKey::Replace("b"), &json!({}), None, AT).is_err());
-    let mut new = open(Writer { key: Some(next.clone()), ..writer("ana") });
+    let new = open(Writer { key: Some(next.clone()), ..writer("ana") });
     ok(new.add_record("evidence", RecordKey::Replace("b"), &json!({}), None, AT), "add after rotation");
     let view = ok(new.audit_view(), "view");
     let notes: Vec<String> = view.checkpoints.into_iter().map(|(_, n)| n).collect();
     let keys = KeySchedule::rotated(&key().verifier(), &[(seq + 1, next.verifier())]);
     let report = verify_log_with(view.entries.into_iter().map(|(e, _)| e), &notes, &keys);
     assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+/// Who acts travels with each handle: handles for two actors on one store, used from two
+/// threads at once, each log their own actor; the store itself is `Send + Sync`.
+pub fn each_handle_writes_as_its_own_actor(open: Open<'_>) {
+    fn shareable<T: Send + Sync + ?Sized>(_: &T) {}
+    let base = init(open);
+    shareable(base.as_ref());
+    let handles = [base.with_writer(writer("ana")), base.with_writer(writer("bob"))];
+    std::thread::scope(|scope| {
+        for h in &handles {
+            scope.spawn(move || {
+                for i in 0..5 {
+                    let key = format!("{}-{i}", h.actor().name);
+                    ok(h.add_record("evidence", RecordKey::Replace(&key), &json!({}), None, AT), "add");
+                }
+            });
+        }
+    });
+    let records = ok(base.records("evidence"), "records");
+    assert_eq!(records.len(), 10);
+    for r in &records {
+        assert!(r.key.starts_with(&format!("{}-", r.actor)), "{} written by {}", r.key, r.actor);
+    }
+    for (e, _) in ok(base.audit_entries(), "entries") {
+        let key = e.payload["key"].as_str().unwrap_or_default().to_string();
+        assert!(key.starts_with(&format!("{}-", e.actor)), "entry {} by {}", key, e.actor);
+    }
 }

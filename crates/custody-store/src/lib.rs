@@ -308,7 +308,7 @@ pub struct AuditView {
 }
 
 /// What custody needs from a store.
-pub trait Store {
+pub trait Store: Send + Sync {
     /// Where the store is, for messages.
     fn describe(&self) -> String;
     /// Where the store is, and where custody keeps its other files.
@@ -319,7 +319,7 @@ pub trait Store {
     /// appended to the history; systems no longer declared are retired, never deleted.
     /// Returns the changes made (empty when nothing changed).
     fn record_organisation(
-        &mut self,
+        &self,
         name: &str,
         roles: &[Role],
         systems: &[System],
@@ -334,7 +334,7 @@ pub trait Store {
     /// scan id.
     /// `cache` is consumed as it is written, so a caller can produce rows lazily (a large tree's
     /// cache does not have to exist in memory twice).
-    fn record_scan(&mut self, scan: &ScanRecord<'_>, cache: &mut dyn Iterator<Item = FileCacheRow>) -> Result<i64>;
+    fn record_scan(&self, scan: &ScanRecord<'_>, cache: &mut dyn Iterator<Item = FileCacheRow>) -> Result<i64>;
     /// The file cache of a scan root.
     fn file_cache(&self, root: &str) -> Result<Vec<FileCacheRow>>;
     /// The latest scan of `root`, or of any root when `root` is `None`.
@@ -342,13 +342,13 @@ pub trait Store {
 
     /// Records a known-good snapshot and its files, in one transaction. Names are unique: a
     /// second snapshot with a used name is refused ([`StoreError::Other`]). Returns its id.
-    fn record_snapshot(&mut self, snapshot: &SnapshotRecord) -> Result<i64>;
+    fn record_snapshot(&self, snapshot: &SnapshotRecord) -> Result<i64>;
     /// The snapshot called `name`, with its files (in path order).
     fn snapshot(&self, name: &str) -> Result<Option<StoredSnapshot>>;
     /// Every snapshot without its files, oldest first.
     fn snapshots(&self) -> Result<Vec<StoredSnapshot>>;
     /// Appends a signing, verification, snapshot, restore or diff event. Returns its id.
-    fn record_attest_event(&mut self, event: &AttestEvent) -> Result<i64>;
+    fn record_attest_event(&self, event: &AttestEvent) -> Result<i64>;
     /// Every integrity event, oldest first.
     fn attest_events(&self) -> Result<Vec<AttestEvent>>;
     /// The latest scan's row only (cheap).
@@ -359,7 +359,7 @@ pub trait Store {
     fn file_cache_index(&self, root: &str) -> Result<Vec<FileIdentity>>;
     /// Records a re-scan that found nothing changed since scan `same_as` (whose data it shares).
     fn record_unchanged_scan(
-        &mut self,
+        &self,
         same_as: i64,
         started_at: &str,
         duration_ms: u64,
@@ -367,14 +367,16 @@ pub trait Store {
         summary_json: &str,
     ) -> Result<i64>;
 
-    /// Who acts, and the key that seals the log, for the writes from now on.
-    fn set_writer(&mut self, writer: Writer);
+    /// A handle to the same store (sharing its connection) whose writes are made by `writer`:
+    /// who acts, in which role, with which audit key. Who acts travels with the handle, never as
+    /// state changed on a shared store, so many actors can write through one store at once.
+    fn with_writer(&self, writer: Writer) -> Box<dyn Store>;
     /// Who acts.
     fn actor(&self) -> &Actor;
     /// Appends an audit entry for a state change that lives outside the store (custody.toml
     /// edits, files written by restore). Returns its sequence number.
     fn log_event(
-        &mut self,
+        &self,
         kind: &str,
         payload: &serde_json::Value,
         attachment_sha256: Option<&str>,
@@ -383,7 +385,7 @@ pub trait Store {
     /// Appends a record and its audit entry, in one transaction; the key is decided inside it
     /// (see [`RecordKey`]).
     fn add_record(
-        &mut self,
+        &self,
         kind: &str,
         key: RecordKey<'_>,
         payload: &serde_json::Value,
@@ -409,19 +411,19 @@ pub trait Store {
     /// Seals exactly `count` entries found after the last signed checkpoint, which a person has
     /// reviewed, by appending an `audit.accept` entry that names them and the reason. Refused
     /// if the count differs (the log changed since the review). Returns the entry's sequence.
-    fn accept_unsealed(&mut self, count: u64, reason: &str, at: &str) -> Result<u64>;
+    fn accept_unsealed(&self, count: u64, reason: &str, at: &str) -> Result<u64>;
     /// Rotates the log's key: appends an `audit.key-rotation` entry naming the old and the new
     /// verifier key, seals it with a checkpoint signed by both, and makes `new_key` the log's
-    /// key (also for this store's later writes), in one transaction. Returns the entry's
-    /// sequence number.
-    fn rotate_audit_key(&mut self, new_key: &custody_audit::SigningKey, reason: &str, at: &str) -> Result<u64>;
+    /// key, in one transaction. This handle keeps writing with the key it was given: write on
+    /// through a handle made with the new key. Returns the entry's sequence number.
+    fn rotate_audit_key(&self, new_key: &custody_audit::SigningKey, reason: &str, at: &str) -> Result<u64>;
     /// What `custody audit verify` compares, read in one transaction.
     fn audit_view(&self) -> Result<AuditView>;
     /// The log's verifier key, once set.
     fn audit_vkey(&self) -> Result<Option<String>>;
     /// Sets the verifier key; refuses to replace a different one (that would let anyone re-sign
     /// an edited log).
-    fn set_audit_vkey(&mut self, vkey: &str) -> Result<()>;
+    fn set_audit_vkey(&self, vkey: &str) -> Result<()>;
     /// Recomputes a scan's content digest from its stored rows (see [`scan_digest`]).
     fn stored_scan_digest(&self, scan_id: i64) -> Result<Option<String>>;
 }

@@ -10,6 +10,7 @@ use custody_core::{Exposure, Role, System};
 use custody_core::{Finding, Location, Severity};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// `PRAGMA application_id` of every custody store ("CUST"), so custody never mistakes another
@@ -41,7 +42,7 @@ pub enum Opened {
 }
 
 pub struct SqliteStore {
-    conn: Connection,
+    conn: Arc<Mutex<Connection>>,
     path: PathBuf,
     busy_ms: u64,
     writer: crate::audit::Writer,
@@ -108,12 +109,11 @@ impl SqliteStore {
         let busy_ms = u64::try_from(opts.busy_timeout.as_millis()).unwrap_or(u64::MAX);
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let attempt = |uri: &str| -> Result<SqliteStore> {
-            let conn = Connection::open_with_flags(uri, flags).map_err(|e| map_err(path, busy_ms, e))?;
-            conn.busy_timeout(opts.busy_timeout).map_err(|e| map_err(path, busy_ms, e))?;
-            let store =
-                SqliteStore { conn, path: path.to_path_buf(), busy_ms, writer: crate::audit::Writer::default() };
-            store.conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0)).map_err(|e| store.map(e))?;
-            Ok(store)
+            let m = |e| map_err(path, busy_ms, e);
+            let conn = Connection::open_with_flags(uri, flags).map_err(m)?;
+            conn.busy_timeout(opts.busy_timeout).map_err(m)?;
+            conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0)).map_err(m)?;
+            Ok(SqliteStore::wrap(conn, path, busy_ms))
         };
         let uri = |extra: &str| {
             // Percent-encode what a URI path cannot hold as it is.
@@ -140,7 +140,7 @@ impl SqliteStore {
                 });
             }
         }
-        let applied = store.applied()?;
+        let applied = store.applied(&*store.db()?)?;
         for (version, sum) in &applied {
             match MIGRATIONS.iter().find(|(v, _, _)| v == version) {
                 None => {
@@ -186,24 +186,44 @@ impl SqliteStore {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
         let busy_ms = u64::try_from(opts.busy_timeout.as_millis()).unwrap_or(u64::MAX);
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_err(path, busy_ms, e))?;
-        conn.busy_timeout(opts.busy_timeout).map_err(|e| map_err(path, busy_ms, e))?;
-        let store = SqliteStore { conn, path: path.to_path_buf(), busy_ms, writer: crate::audit::Writer::default() };
+        let m = |e| map_err(path, busy_ms, e);
+        let conn = Connection::open_with_flags(path, flags).map_err(m)?;
+        conn.busy_timeout(opts.busy_timeout).map_err(m)?;
         // Reading the header is the first thing that notices a file that is not SQLite.
-        store.conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0)).map_err(|e| store.map(e))?;
-        store.conn.pragma_update(None, "foreign_keys", true).map_err(|e| store.map(e))?;
-        store.conn.pragma_update(None, "synchronous", "FULL").map_err(|e| store.map(e))?;
+        conn.pragma_query_value(None, "schema_version", |r| r.get::<_, i64>(0)).map_err(m)?;
+        conn.pragma_update(None, "foreign_keys", true).map_err(m)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(m)?;
         // A scan writes tens of thousands of finding rows in one transaction: a 16 MiB page
         // cache keeps that from spilling mid-transaction without costing much memory.
-        store.conn.pragma_update(None, "cache_size", -16_384).map_err(|e| store.map(e))?;
-        Ok(store)
+        conn.pragma_update(None, "cache_size", -16_384).map_err(m)?;
+        Ok(SqliteStore::wrap(conn, path, busy_ms))
+    }
+
+    fn wrap(conn: Connection, path: &Path, busy_ms: u64) -> SqliteStore {
+        SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+            path: path.to_path_buf(),
+            busy_ms,
+            writer: crate::audit::Writer::default(),
+        }
+    }
+
+    /// The connection, for one operation. Handles made by [`Store::with_writer`] share it, so
+    /// one process's threads take turns; other processes are ordered by SQLite's own locks.
+    fn db(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.conn.lock().map_err(|_| self.err_other("a thread panicked while using the store; reopen it"))
+    }
+
+    /// The same store acting as `writer` (for tests and single-actor tools that hold the
+    /// concrete type).
+    pub fn set_writer(&mut self, writer: crate::audit::Writer) {
+        self.writer = writer;
     }
 
     fn state(&self) -> Result<State> {
-        let app_id: i64 =
-            self.conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| self.map(e))?;
-        let tables: i64 = self
-            .conn
+        let conn = self.db()?;
+        let app_id: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| self.map(e))?;
+        let tables: i64 = conn
             .query_row(
                 "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
                 [],
@@ -226,7 +246,8 @@ impl SqliteStore {
 
     /// Applies every pending migration up to `target`, each in its own transaction.
     fn migrate(&mut self, target: u32, opts: &OpenOptions) -> Result<()> {
-        let applied = self.applied()?;
+        let mut conn = self.db()?;
+        let applied = self.applied(&conn)?;
         for (version, sum) in &applied {
             match MIGRATIONS.iter().find(|(v, _, _)| v == version) {
                 None => {
@@ -247,18 +268,16 @@ impl SqliteStore {
             return Ok(());
         }
         if current > 0 {
-            self.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.map(e))?;
+            conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.map(e))?;
             if opts.backup_before_upgrade {
-                self.backup(current)?;
+                self.backup(&conn, current)?;
             }
         }
         for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current && *v <= target) {
             let path = self.path.clone();
             let busy = self.busy_ms;
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(|e| map_err(&path, busy, e))?;
+            let tx =
+                conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| map_err(&path, busy, e))?;
             if *version == 1 {
                 tx.execute_batch(&format!(
                     "PRAGMA application_id = {APPLICATION_ID};
@@ -278,13 +297,12 @@ impl SqliteStore {
             tx.commit().map_err(|e| map_err(&path, busy, e))?;
         }
         // WAL is a property of the file; set it once the store exists.
-        self.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.map(e))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.map(e))?;
         Ok(())
     }
 
-    fn applied(&self) -> Result<Vec<(u32, String)>> {
-        let exists: bool = self
-            .conn
+    fn applied(&self, conn: &Connection) -> Result<Vec<(u32, String)>> {
+        let exists: bool = conn
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migration')",
                 [],
@@ -294,10 +312,8 @@ impl SqliteStore {
         if !exists {
             return Ok(Vec::new());
         }
-        let mut stmt = self
-            .conn
-            .prepare("SELECT version, checksum FROM schema_migration ORDER BY version")
-            .map_err(|e| self.map(e))?;
+        let mut stmt =
+            conn.prepare("SELECT version, checksum FROM schema_migration ORDER BY version").map_err(|e| self.map(e))?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?)))
             .map_err(|e| self.map(e))?
@@ -307,7 +323,7 @@ impl SqliteStore {
     }
 
     /// A consistent copy of the store before it is upgraded from `version`.
-    fn backup(&self, version: u32) -> Result<()> {
+    fn backup(&self, conn: &Connection, version: u32) -> Result<()> {
         let mut name = self.path.as_os_str().to_owned();
         name.push(format!(".pre-v{version}.bak"));
         let target = PathBuf::from(name);
@@ -315,16 +331,16 @@ impl SqliteStore {
             return Ok(());
         }
         let target_str = target.to_string_lossy().into_owned();
-        self.conn.execute("VACUUM INTO ?1", params![target_str]).map_err(|e| self.map(e))?;
+        conn.execute("VACUUM INTO ?1", params![target_str]).map_err(|e| self.map(e))?;
         Ok(())
     }
 
-    fn query_records(&self, clause: &str, kind: Option<&str>) -> Result<Vec<crate::StoredRecord>> {
+    fn query_records(&self, conn: &Connection, clause: &str, kind: Option<&str>) -> Result<Vec<crate::StoredRecord>> {
         let m = |e| self.map(e);
         let sql = format!(
             "SELECT id, kind, key, payload_json, actor, role, at, audit_seq, superseded_by FROM record {clause}"
         );
-        let mut st = self.conn.prepare(&sql).map_err(m)?;
+        let mut st = conn.prepare(&sql).map_err(m)?;
         let map_row = |r: &rusqlite::Row<'_>| {
             let payload: String = r.get(3)?;
             Ok(crate::StoredRecord {
@@ -348,10 +364,9 @@ impl SqliteStore {
     }
 
     /// A scan's asset locations and findings, as recorded.
-    fn scan_rows(&self, scan_id: i64) -> Result<(Vec<AssetRow>, Vec<Finding>)> {
+    fn scan_rows(&self, conn: &Connection, scan_id: i64) -> Result<(Vec<AssetRow>, Vec<Finding>)> {
         let m = |e| self.map(e);
-        let mut st = self
-            .conn
+        let mut st = conn
             .prepare(
                 "SELECT l.path, l.sha256, a.kind, a.format, a.size, a.meta_json FROM asset_location l JOIN asset a USING (sha256)
                  WHERE l.scan_id = ?1 ORDER BY l.path",
@@ -371,8 +386,7 @@ impl SqliteStore {
             .map_err(m)?
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(m)?;
-        let mut st = self
-            .conn
+        let mut st = conn
             .prepare("SELECT code, severity, message, path, member, offset, line, col, evidence FROM scan_finding WHERE scan_id = ?1 ORDER BY seq")
             .map_err(m)?;
         let findings = st
@@ -430,11 +444,12 @@ fn exposure_of(s: &str) -> Exposure {
 }
 
 impl Store for SqliteStore {
-    fn record_snapshot(&mut self, snap: &SnapshotRecord) -> Result<i64> {
+    fn record_snapshot(&self, snap: &SnapshotRecord) -> Result<i64> {
+        let mut conn = self.db()?;
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |e: rusqlite::Error| map_err(&path, busy, e);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let mut seal = crate::audit::Seal::new(&self.writer, &path);
         let taken: bool = tx
             .query_row("SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?1)", params![snap.name], |r| r.get(0))
@@ -506,17 +521,16 @@ impl Store for SqliteStore {
     }
 
     fn snapshot(&self, name: &str) -> Result<Option<StoredSnapshot>> {
+        let conn = self.db()?;
         let m = |e| self.map(e);
-        let Some(mut snap) = self
-            .conn
+        let Some(mut snap) = conn
             .query_row(&format!("{SNAPSHOT_COLUMNS} WHERE name = ?1"), params![name], snapshot_row)
             .optional()
             .map_err(m)?
         else {
             return Ok(None);
         };
-        let mut st = self
-            .conn
+        let mut st = conn
             .prepare("SELECT path, size, mode, object FROM snapshot_file WHERE snapshot_id = ?1 ORDER BY path")
             .map_err(m)?;
         snap.record.files = st
@@ -535,17 +549,19 @@ impl Store for SqliteStore {
     }
 
     fn snapshots(&self) -> Result<Vec<StoredSnapshot>> {
+        let conn = self.db()?;
         let m = |e| self.map(e);
-        let mut st = self.conn.prepare(&format!("{SNAPSHOT_COLUMNS} ORDER BY id")).map_err(m)?;
+        let mut st = conn.prepare(&format!("{SNAPSHOT_COLUMNS} ORDER BY id")).map_err(m)?;
         let rows = st.query_map([], snapshot_row).map_err(m)?.collect::<std::result::Result<Vec<_>, _>>().map_err(m)?;
         Ok(rows)
     }
 
-    fn record_attest_event(&mut self, e: &AttestEvent) -> Result<i64> {
+    fn record_attest_event(&self, e: &AttestEvent) -> Result<i64> {
+        let mut conn = self.db()?;
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |err| map_err(&path, busy, err);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let mut seal = crate::audit::Seal::new(&self.writer, &path);
         tx.execute(
             "INSERT INTO attest_event (at, kind, subject, snapshot, outcome, root_digest, detail_json)
@@ -575,9 +591,9 @@ impl Store for SqliteStore {
     }
 
     fn attest_events(&self) -> Result<Vec<AttestEvent>> {
+        let conn = self.db()?;
         let m = |e| self.map(e);
-        let mut st = self
-            .conn
+        let mut st = conn
             .prepare(
                 "SELECT at, kind, subject, snapshot, outcome, root_digest, detail_json FROM attest_event ORDER BY id",
             )
@@ -609,20 +625,21 @@ impl Store for SqliteStore {
     }
 
     fn schema_version(&self) -> Result<u32> {
-        Ok(self.applied()?.iter().map(|(v, _)| *v).max().unwrap_or(0))
+        Ok(self.applied(&*self.db()?)?.iter().map(|(v, _)| *v).max().unwrap_or(0))
     }
 
     fn record_organisation(
-        &mut self,
+        &self,
         name: &str,
         roles: &[Role],
         systems: &[System],
         at: &str,
     ) -> Result<Vec<ConfigChange>> {
+        let mut conn = self.db()?;
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |e: rusqlite::Error| map_err(&path, busy, e);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let mut seal = crate::audit::Seal::new(&self.writer, &path);
         let mut changes = Vec::new();
         let mut change = |kind: &str, subject: &str, detail: String| {
@@ -741,24 +758,21 @@ impl Store for SqliteStore {
     }
 
     fn organisation(&self) -> Result<Option<StoredOrganisation>> {
+        let conn = self.db()?;
         let m = |e| self.map(e);
-        let Some(name): Option<String> = self
-            .conn
-            .query_row("SELECT name FROM organisation WHERE id = 1", [], |r| r.get(0))
-            .optional()
-            .map_err(m)?
+        let Some(name): Option<String> =
+            conn.query_row("SELECT name FROM organisation WHERE id = 1", [], |r| r.get(0)).optional().map_err(m)?
         else {
             return Ok(None);
         };
-        let mut st = self.conn.prepare("SELECT role FROM organisation_role").map_err(m)?;
+        let mut st = conn.prepare("SELECT role FROM organisation_role").map_err(m)?;
         let mut roles: Vec<Role> = st
             .query_map([], |r| r.get::<_, String>(0))
             .map_err(m)?
             .filter_map(|r| r.ok().and_then(|s| Role::parse(&s).ok()))
             .collect();
         roles.sort();
-        let mut st = self
-            .conn
+        let mut st = conn
             .prepare(
                 "SELECT name, description, intended_use, exposure, created_at, retired_at FROM system ORDER BY name",
             )
@@ -784,8 +798,9 @@ impl Store for SqliteStore {
     }
 
     fn config_history(&self) -> Result<Vec<ConfigChange>> {
+        let conn = self.db()?;
         let m = |e| self.map(e);
-        let mut st = self.conn.prepare("SELECT at, kind, subject, detail FROM config_change ORDER BY id").map_err(m)?;
+        let mut st = conn.prepare("SELECT at, kind, subject, detail FROM config_change ORDER BY id").map_err(m)?;
         let rows = st
             .query_map([], |r| {
                 Ok(ConfigChange { at: r.get(0)?, kind: r.get(1)?, subject: r.get(2)?, detail: r.get(3)? })
@@ -796,11 +811,12 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
-    fn record_scan(&mut self, scan: &ScanRecord<'_>, cache: &mut dyn Iterator<Item = FileCacheRow>) -> Result<i64> {
+    fn record_scan(&self, scan: &ScanRecord<'_>, cache: &mut dyn Iterator<Item = FileCacheRow>) -> Result<i64> {
+        let mut conn = self.db()?;
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |e: rusqlite::Error| map_err(&path, busy, e);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let mut seal = crate::audit::Seal::new(&self.writer, &path);
         let uses_blob = encode_uses(&scan.uses);
         tx.execute(
@@ -881,8 +897,8 @@ impl Store for SqliteStore {
     }
 
     fn file_cache(&self, root: &str) -> Result<Vec<FileCacheRow>> {
-        let blobs: Option<(Vec<u8>, Vec<u8>)> = self
-            .conn
+        let conn = self.db()?;
+        let blobs: Option<(Vec<u8>, Vec<u8>)> = conn
             .query_row("SELECT index_blob, results_blob FROM file_cache WHERE root = ?1", params![root], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
@@ -894,9 +910,9 @@ impl Store for SqliteStore {
     }
 
     fn latest_scan(&self, root: Option<&str>) -> Result<Option<StoredScan>> {
+        let conn = self.db()?;
         let m = |e| self.map(e);
-        let head = self
-            .conn
+        let head = conn
             .query_row(
                 "SELECT s.id, s.root, s.started_at, s.duration_ms, s.stats_json, d.uses_blob, d.id, s.summary_json
                  FROM scan s JOIN scan d ON d.id = coalesce(s.same_as, s.id)
@@ -919,9 +935,8 @@ impl Store for SqliteStore {
             path: self.path.clone(),
             detail: format!("the uses of scan {id} do not decode"),
         })?;
-        let (assets, findings) = self.scan_rows(data_id)?;
-        let mut st = self
-            .conn
+        let (assets, findings) = self.scan_rows(&conn, data_id)?;
+        let mut st = conn
             .prepare("SELECT source, target, kind FROM scan_edge WHERE scan_id = ?1 ORDER BY source, target, kind")
             .map_err(m)?;
         let edges = st
@@ -947,30 +962,31 @@ impl Store for SqliteStore {
     }
 
     fn scan_head(&self, root: Option<&str>) -> Result<Option<ScanHead>> {
-        self.conn
-            .query_row(
-                "SELECT id, coalesce(same_as, id), root, started_at, stats_json, summary_json FROM scan
+        let conn = self.db()?;
+        conn.query_row(
+            "SELECT id, coalesce(same_as, id), root, started_at, stats_json, summary_json FROM scan
                  WHERE ?1 IS NULL OR root = ?1 ORDER BY id DESC LIMIT 1",
-                params![root],
-                |r| {
-                    Ok(ScanHead {
-                        id: r.get(0)?,
-                        data_id: r.get(1)?,
-                        root: r.get(2)?,
-                        started_at: r.get(3)?,
-                        stats_json: r.get(4)?,
-                        summary_json: r.get(5)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.map(e))
+            params![root],
+            |r| {
+                Ok(ScanHead {
+                    id: r.get(0)?,
+                    data_id: r.get(1)?,
+                    root: r.get(2)?,
+                    started_at: r.get(3)?,
+                    stats_json: r.get(4)?,
+                    summary_json: r.get(5)?,
+                })
+            },
+        )
+        .optional()
+        .map_err(|e| self.map(e))
     }
 
     fn asset_locations(&self, scan_id: i64) -> Result<Vec<(String, String)>> {
+        let conn = self.db()?;
         let m = |e| self.map(e);
         let mut st =
-            self.conn.prepare("SELECT path, sha256 FROM asset_location WHERE scan_id = ?1 ORDER BY path").map_err(m)?;
+            conn.prepare("SELECT path, sha256 FROM asset_location WHERE scan_id = ?1 ORDER BY path").map_err(m)?;
         let rows = st
             .query_map(params![scan_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(m)?
@@ -980,8 +996,8 @@ impl Store for SqliteStore {
     }
 
     fn file_cache_index(&self, root: &str) -> Result<Vec<FileIdentity>> {
-        let blob: Option<Vec<u8>> = self
-            .conn
+        let conn = self.db()?;
+        let blob: Option<Vec<u8>> = conn
             .query_row("SELECT index_blob FROM file_cache WHERE root = ?1", params![root], |r| r.get(0))
             .optional()
             .map_err(|e| self.map(e))?;
@@ -999,17 +1015,18 @@ impl Store for SqliteStore {
     }
 
     fn record_unchanged_scan(
-        &mut self,
+        &self,
         same_as: i64,
         started_at: &str,
         duration_ms: u64,
         stats_json: &str,
         summary_json: &str,
     ) -> Result<i64> {
+        let mut conn = self.db()?;
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |e| map_err(&path, busy, e);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let mut seal = crate::audit::Seal::new(&self.writer, &path);
         // The data lives with the scan that first recorded it; point at that one.
         let n = tx
@@ -1029,8 +1046,8 @@ impl Store for SqliteStore {
         Ok(id)
     }
 
-    fn set_writer(&mut self, writer: crate::audit::Writer) {
-        self.writer = writer;
+    fn with_writer(&self, writer: crate::audit::Writer) -> Box<dyn Store> {
+        Box::new(SqliteStore { conn: Arc::clone(&self.conn), path: self.path.clone(), busy_ms: self.busy_ms, writer })
     }
 
     fn actor(&self) -> &crate::audit::Actor {
@@ -1038,16 +1055,17 @@ impl Store for SqliteStore {
     }
 
     fn log_event(
-        &mut self,
+        &self,
         kind: &str,
         payload: &serde_json::Value,
         attachment_sha256: Option<&str>,
         at: &str,
     ) -> Result<u64> {
+        let mut conn = self.db()?;
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |e| map_err(&path, busy, e);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let mut seal = crate::audit::Seal::new(&self.writer, &path);
         let seq = seal.append(&tx, at, kind, payload.clone(), attachment_sha256)?;
         seal.finish(&tx, at)?;
@@ -1056,17 +1074,18 @@ impl Store for SqliteStore {
     }
 
     fn add_record(
-        &mut self,
+        &self,
         kind: &str,
         key: RecordKey<'_>,
         payload: &serde_json::Value,
         attachment_sha256: Option<&str>,
         at: &str,
     ) -> Result<crate::StoredRecord> {
+        let mut conn = self.db()?;
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |e| map_err(&path, busy, e);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let mut seal = crate::audit::Seal::new(&self.writer, &path);
         let current = |k: &str| -> Result<Option<i64>> {
             tx.query_row(
@@ -1135,48 +1154,54 @@ impl Store for SqliteStore {
     }
 
     fn records(&self, kind: &str) -> Result<Vec<crate::StoredRecord>> {
-        self.query_records("WHERE kind = ?1 AND superseded_by IS NULL ORDER BY key", Some(kind))
+        self.query_records(&*self.db()?, "WHERE kind = ?1 AND superseded_by IS NULL ORDER BY key", Some(kind))
     }
 
     fn all_records(&self) -> Result<Vec<crate::StoredRecord>> {
-        self.query_records("ORDER BY id", None)
+        self.query_records(&*self.db()?, "ORDER BY id", None)
     }
 
     fn audit_entries(&self) -> Result<Vec<(custody_audit::Entry, Vec<u8>)>> {
-        crate::audit::entries(&self.conn, &self.path)
+        let conn = self.db()?;
+        crate::audit::entries(&conn, &self.path)
     }
 
     fn audit_entry(&self, seq: u64) -> Result<Option<(custody_audit::Entry, Vec<u8>)>> {
+        let conn = self.db()?;
         let Ok(seq) = i64::try_from(seq) else { return Ok(None) };
-        Ok(crate::audit::entries_query(&self.conn, &self.path, None, Some(seq))?.pop())
+        Ok(crate::audit::entries_query(&conn, &self.path, None, Some(seq))?.pop())
     }
 
     fn audit_size(&self) -> Result<u64> {
-        let n: i64 =
-            self.conn.query_row("SELECT count(*) FROM audit_entry", [], |r| r.get(0)).map_err(|e| self.map(e))?;
+        let conn = self.db()?;
+        let n: i64 = conn.query_row("SELECT count(*) FROM audit_entry", [], |r| r.get(0)).map_err(|e| self.map(e))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
     fn audit_leaves(&self) -> Result<Vec<Vec<u8>>> {
+        let conn = self.db()?;
         let m = |e| self.map(e);
-        let mut st = self.conn.prepare("SELECT leaf_hash FROM audit_entry ORDER BY seq").map_err(m)?;
+        let mut st = conn.prepare("SELECT leaf_hash FROM audit_entry ORDER BY seq").map_err(m)?;
         let rows = st.query_map([], |r| r.get(0)).map_err(m)?.collect::<std::result::Result<Vec<_>, _>>().map_err(m)?;
         Ok(rows)
     }
 
     fn audit_entries_of_kind(&self, kind: &str) -> Result<Vec<(custody_audit::Entry, Vec<u8>)>> {
-        crate::audit::entries_where(&self.conn, &self.path, Some(kind))
+        let conn = self.db()?;
+        crate::audit::entries_where(&conn, &self.path, Some(kind))
     }
 
     fn audit_checkpoints(&self) -> Result<Vec<(u64, String)>> {
-        crate::audit::checkpoints(&self.conn, &self.path)
+        let conn = self.db()?;
+        crate::audit::checkpoints(&conn, &self.path)
     }
 
-    fn accept_unsealed(&mut self, count: u64, reason: &str, at: &str) -> Result<u64> {
+    fn accept_unsealed(&self, count: u64, reason: &str, at: &str) -> Result<u64> {
+        let mut conn = self.db()?;
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |e| map_err(&path, busy, e);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let mut seal = crate::audit::Seal::accepting(&self.writer, &path, count);
         let first: i64 =
             tx.query_row("SELECT coalesce(max(seq) + 1, 0) FROM audit_entry", [], |r| r.get(0)).map_err(m)?;
@@ -1193,7 +1218,8 @@ impl Store for SqliteStore {
         Ok(seq)
     }
 
-    fn rotate_audit_key(&mut self, new_key: &custody_audit::SigningKey, reason: &str, at: &str) -> Result<u64> {
+    fn rotate_audit_key(&self, new_key: &custody_audit::SigningKey, reason: &str, at: &str) -> Result<u64> {
+        let mut conn = self.db()?;
         let path = self.path.clone();
         let busy = self.busy_ms;
         let m = |e| map_err(&path, busy, e);
@@ -1203,7 +1229,7 @@ impl Store for SqliteStore {
         if new.name() != old.name() {
             return Err(self.err_other("the new key must have the log's name (its checkpoint origin)"));
         }
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let mut seal = crate::audit::Seal::new(&self.writer, &path);
         let seq = seal.append(
             &tx,
@@ -1215,27 +1241,27 @@ impl Store for SqliteStore {
         seal.finish_cosigned(&tx, at, Some(new_key))?;
         tx.execute("UPDATE audit_key SET vkey = ?1 WHERE id = 1", params![new.to_string()]).map_err(m)?;
         tx.commit().map_err(m)?;
-        self.writer.key = Some(new_key.clone());
         Ok(seq)
     }
 
     fn audit_view(&self) -> Result<crate::AuditView> {
+        let conn = self.db()?;
         // One read transaction: in WAL mode it sees one snapshot of the database, whatever
         // writers commit meanwhile.
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.map(e))?;
+        let tx = conn.unchecked_transaction().map_err(|e| self.map(e))?;
         let entries = crate::audit::entries(&tx, &self.path)?;
         let mut scan_digests = Vec::new();
         for (e, _) in &entries {
             if e.kind == "scan"
                 && let Some(id) = e.payload.get("scan").and_then(serde_json::Value::as_i64)
             {
-                scan_digests.push((id, self.stored_scan_digest(id)?));
+                scan_digests.push((id, self.scan_digest_on(&tx, id)?));
             }
         }
         let view = crate::AuditView {
             vkey: crate::audit::vkey(&tx, &self.path)?,
             checkpoints: crate::audit::checkpoints(&tx, &self.path)?,
-            records: self.all_records()?,
+            records: self.query_records(&tx, "ORDER BY id", None)?,
             entries,
             scan_digests,
         };
@@ -1244,19 +1270,20 @@ impl Store for SqliteStore {
     }
 
     fn audit_vkey(&self) -> Result<Option<String>> {
-        crate::audit::vkey(&self.conn, &self.path)
+        let conn = self.db()?;
+        crate::audit::vkey(&conn, &self.path)
     }
 
-    fn set_audit_vkey(&mut self, vkey: &str) -> Result<()> {
-        match crate::audit::vkey(&self.conn, &self.path)? {
+    fn set_audit_vkey(&self, vkey: &str) -> Result<()> {
+        let conn = self.db()?;
+        match crate::audit::vkey(&conn, &self.path)? {
             Some(v) if v == vkey => Ok(()),
             Some(_) => Err(StoreError::Other {
                 path: self.path.clone(),
                 detail: "the audit log already has a different verifier key; custody never replaces it".into(),
             }),
             None => {
-                self.conn
-                    .execute("INSERT INTO audit_key (id, vkey) VALUES (1, ?1)", params![vkey])
+                conn.execute("INSERT INTO audit_key (id, vkey) VALUES (1, ?1)", params![vkey])
                     .map_err(|e| self.map(e))?;
                 Ok(())
             }
@@ -1264,14 +1291,21 @@ impl Store for SqliteStore {
     }
 
     fn stored_scan_digest(&self, scan_id: i64) -> Result<Option<String>> {
-        let exists: bool = self
-            .conn
+        let conn = self.db()?;
+        self.scan_digest_on(&conn, scan_id)
+    }
+}
+
+impl SqliteStore {
+    /// A scan's content digest from its stored rows, on a connection the caller holds.
+    fn scan_digest_on(&self, conn: &Connection, scan_id: i64) -> Result<Option<String>> {
+        let exists: bool = conn
             .query_row("SELECT EXISTS (SELECT 1 FROM scan WHERE id = ?1)", params![scan_id], |r| r.get(0))
             .map_err(|e| self.map(e))?;
         if !exists {
             return Ok(None);
         }
-        let (assets, findings) = self.scan_rows(scan_id)?;
+        let (assets, findings) = self.scan_rows(conn, scan_id)?;
         Ok(Some(crate::audit::scan_digest(&assets, &findings)))
     }
 }

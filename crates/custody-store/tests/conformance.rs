@@ -32,4 +32,5 @@ conformance!(
     unique_keys_are_decided_inside_the_transaction,
     targeted_audit_queries_agree_with_the_whole_log,
     the_key_rotates_on_the_record,
+    each_handle_writes_as_its_own_actor,
 );

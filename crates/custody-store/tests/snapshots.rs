@@ -29,7 +29,7 @@ fn record(name: &str) -> SnapshotRecord {
 #[test]
 fn snapshots_round_trip_and_names_are_used_once() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut s = common::store_at(&dir.path().join("c.db"));
+    let s = common::store_at(&dir.path().join("c.db"));
     let id = s.record_snapshot(&record("v1")).expect("record");
     let got = s.snapshot("v1").expect("read").expect("present");
     assert_eq!(got.id, id);
@@ -49,7 +49,7 @@ fn snapshots_round_trip_and_names_are_used_once() {
 #[test]
 fn events_are_appended_and_checked() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut s = common::store_at(&dir.path().join("c.db"));
+    let s = common::store_at(&dir.path().join("c.db"));
     let ev = |kind: &str, outcome: &str| AttestEvent {
         at: "2026-11-30T12:00:00Z".into(),
         kind: kind.into(),

@@ -40,7 +40,7 @@ pub fn slug(url: &str) -> String {
 /// The signing key for a write. Created only for a new log (no verifier key, no entries);
 /// a log whose key file is gone is never written again without it: every later entry would be
 /// unsealed.
-pub fn signing_key(store: &mut dyn Store, location: &Location, org: &str) -> Result<SigningKey, Failure> {
+pub fn signing_key(store: &dyn Store, location: &Location, org: &str) -> Result<SigningKey, Failure> {
     let path = location.audit_key();
     finish_rotation(store, &path, &location.audit_key_next())?;
     let existing = match std::fs::read_to_string(&path) {
@@ -105,12 +105,7 @@ fn finish_rotation(store: &dyn Store, key: &Path, next: &Path) -> Result<(), Fai
 /// rotation with a checkpoint signed by the old and the new key and takes the new one, then the
 /// new key replaces `audit.key` (the old key is deleted: it signs nothing any more). Returns
 /// the rotation entry's sequence number and the new verifier key.
-pub fn rotate_key(
-    store: &mut dyn Store,
-    location: &Location,
-    reason: &str,
-    at: &str,
-) -> Result<(u64, String), Failure> {
+pub fn rotate_key(store: &dyn Store, location: &Location, reason: &str, at: &str) -> Result<(u64, String), Failure> {
     let (key, next) = (location.audit_key(), location.audit_key_next());
     let old = SigningKey::parse(std::fs::read_to_string(&key).map_err(|e| Failure::io("read", &key, &e))?.trim())
         .map_err(|e| Failure::new(format!("{} is not a custody audit key: {e}", key.display())))?;

@@ -159,26 +159,25 @@ pub fn open_store_at(
     location: &Location,
     organisation: &str,
 ) -> Result<Box<dyn custody_store::Store>, Failure> {
-    let mut store = custody_store::open(location, &open_options())?;
-    prepare_writes(g, store.as_mut(), location, organisation)?;
-    Ok(store)
+    let store = custody_store::open(location, &open_options())?;
+    writer_for(g, store.as_ref(), location, organisation)
 }
 
-/// Gives a store opened for writing who acts, the audit key and the checkpoint kept outside.
-pub fn prepare_writes(
+/// A handle to `store` that writes as this command: who acts (`--actor`, `--as`), the audit
+/// key, the checkpoint kept outside the database, the wall clock beside an injected time.
+pub fn writer_for(
     g: &GlobalArgs,
-    store: &mut dyn custody_store::Store,
+    store: &dyn custody_store::Store,
     location: &Location,
     organisation: &str,
-) -> Result<(), Failure> {
+) -> Result<Box<dyn custody_store::Store>, Failure> {
     let key = crate::seal::signing_key(store, location, organisation)?;
-    store.set_writer(custody_store::Writer {
+    Ok(store.with_writer(custody_store::Writer {
         actor: actor(g),
         key: Some(key),
         known_checkpoint: crate::seal::kept_checkpoint(location)?,
         recorded_at: crate::clock::wall_clock_if_injected(),
-    });
-    Ok(())
+    }))
 }
 
 /// Opens the store for writing when `write`, else for reading only.

@@ -17,7 +17,7 @@ pub fn writer() -> Writer {
 }
 
 /// Gives `s` the test key (recording its verifier key on first use) and the test writer.
-pub fn sealed(s: &mut dyn Store) {
+pub fn sealed(s: &mut SqliteStore) {
     s.set_audit_vkey(&key().verifier().to_string()).expect("vkey");
     s.set_writer(writer());
 }

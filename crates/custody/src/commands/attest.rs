@@ -470,7 +470,7 @@ fn report_swept(out: &Output, what: &str, swept: &snapshot::Swept) {
 pub fn snapshot(g: &GlobalArgs, args: &SnapshotArgs, out: &mut Output) -> CmdResult {
     let t0 = Instant::now();
     snapshot::check_name(&args.name).map_err(fail)?;
-    let mut store = required_store(g)?;
+    let store = required_store(g)?;
     if store.snapshot(&args.name)?.is_some() {
         return Err(Failure::with_hint(
             format!("a snapshot called `{}` exists already", args.name),

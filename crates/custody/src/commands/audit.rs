@@ -78,7 +78,7 @@ fn accept(g: &GlobalArgs, ws: &workspace::Workspace, count: u64, reason: &str, o
     if count == 0 {
         return Err(Failure::with_hint("nothing to accept", "COUNT is the number of unsealed entries verify lists"));
     }
-    let mut store = workspace::open_store(g, ws)?;
+    let store = workspace::open_store(g, ws)?;
     let seq = store.accept_unsealed(count, reason, &crate::clock::now()?)?;
     out.line(&format!(
         "accepted {count} unsealed entr{} (audit entry {seq} says so) and sealed the log",

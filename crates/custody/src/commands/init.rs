@@ -41,8 +41,8 @@ pub fn run(g: &GlobalArgs, args: &InitArgs, out: &mut Output) -> CmdResult {
     // Open (or create) the store before writing the configuration, so a store that cannot be
     // used leaves the directory as it was.
     let location = workspace::store_location(g, &config_path, &cfg)?;
-    let (mut store, opened) = custody_store::open_or_create(&location, &workspace::open_options())?;
-    workspace::prepare_writes(g, store.as_mut(), &location, &cfg.organisation.name)?;
+    let (store, opened) = custody_store::open_or_create(&location, &workspace::open_options())?;
+    let store = workspace::writer_for(g, store.as_ref(), &location, &cfg.organisation.name)?;
     if write {
         atomic_write(&config_path, cfg.to_toml().as_bytes()).map_err(|e| Failure::io("write", &config_path, &e))?;
     }

@@ -68,7 +68,7 @@ pub fn weak_components(store: &dyn Store) -> Result<Vec<Weak>, Failure> {
 
 pub fn run(g: &GlobalArgs, cmd: &JustifyCommand, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store_for(g, &ws, matches!(cmd, JustifyCommand::Add { .. }))?;
+    let store = workspace::open_store_for(g, &ws, matches!(cmd, JustifyCommand::Add { .. }))?;
     let justified: BTreeMap<String, Value> =
         store.records("justification")?.into_iter().map(|r| (r.key, r.payload)).collect();
     match cmd {

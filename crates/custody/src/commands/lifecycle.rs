@@ -181,7 +181,7 @@ pub fn candidate(
 
 pub fn release(g: &GlobalArgs, a: &ReleaseArgs, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store(g, &ws)?;
+    let store = workspace::open_store(g, &ws)?;
     let sys = system(&ws, &a.system)?.clone();
     let Some(scan) = store.latest_scan(None)? else {
         return Err(Failure::with_hint("no scan recorded", "run `custody scan` first: a release needs a clean scan"));
@@ -233,7 +233,7 @@ pub fn release(g: &GlobalArgs, a: &ReleaseArgs, out: &mut Output) -> CmdResult {
 
 pub fn decommission(g: &GlobalArgs, a: &DecommissionArgs, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store_for(g, &ws, a.confirm)?;
+    let store = workspace::open_store_for(g, &ws, a.confirm)?;
     let sys = system(&ws, &a.system)?.clone();
     if a.confirm && g.acting_as != Some(Role::DataCustodian) {
         return Err(Failure::with_hint(

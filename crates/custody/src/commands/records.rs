@@ -293,7 +293,7 @@ pub fn glob_match(pattern: &str, path: &str) -> bool {
 pub fn approve(g: &GlobalArgs, a: &ApproveArgs, out: &mut Output) -> CmdResult {
     records::may_record("approval", g.acting_as).map_err(bad)?;
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store(g, &ws)?;
+    let store = workspace::open_store(g, &ws)?;
     let Some(ds_rec) = store.records("dataset")?.into_iter().find(|r| r.key == a.dataset) else {
         return Err(bad(format!("no dataset `{}`; `custody data list` shows the recorded ones", a.dataset)));
     };
@@ -326,7 +326,7 @@ pub fn approve(g: &GlobalArgs, a: &ApproveArgs, out: &mut Output) -> CmdResult {
 
 pub fn evidence(g: &GlobalArgs, cmd: &EvidenceCommand, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store_for(g, &ws, matches!(cmd, EvidenceCommand::Add { .. }))?;
+    let store = workspace::open_store_for(g, &ws, matches!(cmd, EvidenceCommand::Add { .. }))?;
     match cmd {
         EvidenceCommand::Add { provision, file, url, note, format } => {
             let file = match file {
@@ -360,7 +360,7 @@ pub fn evidence(g: &GlobalArgs, cmd: &EvidenceCommand, out: &mut Output) -> CmdR
 
 pub fn training(g: &GlobalArgs, cmd: &TrainingCommand, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store_for(g, &ws, matches!(cmd, TrainingCommand::Add { .. }))?;
+    let store = workspace::open_store_for(g, &ws, matches!(cmd, TrainingCommand::Add { .. }))?;
     match cmd {
         TrainingCommand::Add { person, staff_role, module, completed, expires, format } => {
             let t = Training {

@@ -73,7 +73,7 @@ struct AssetLine {
 pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
     let mut timing = Timings { on: std::env::var_os("CUSTODY_TIMINGS").is_some(), t: Instant::now() };
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store(g, &ws)?;
+    let store = workspace::open_store(g, &ws)?;
     let config_root = std::fs::canonicalize(workspace::root_of(&ws.config_path))
         .map_err(|e| Failure::io("read", workspace::root_of(&ws.config_path), &e))?;
     let target = args.path.clone().unwrap_or_else(|| config_root.clone());

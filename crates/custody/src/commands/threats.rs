@@ -116,7 +116,7 @@ pub fn derive_all(
 
 pub fn run(g: &GlobalArgs, args: &ThreatsArgs, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
-    let mut store = workspace::open_store_for(g, &ws, args.record.is_some())?;
+    let store = workspace::open_store_for(g, &ws, args.record.is_some())?;
     let scan = store.latest_scan(None)?;
     let datasets: Vec<Dataset> =
         store.records("dataset")?.into_iter().filter_map(|r| serde_json::from_value(r.payload).ok()).collect();
