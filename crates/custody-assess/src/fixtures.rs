@@ -205,9 +205,9 @@ pub fn sample() -> AssessInput {
         )],
         integrity: IntegrityFacts {
             events: vec![IntegrityEvent {
-                kind: "sign".into(),
+                kind: custody_core::IntegrityKind::Sign,
                 subject: "fraud-scoring/models/fraud-scorer.onnx".into(),
-                outcome: "ok".into(),
+                outcome: custody_core::Outcome::Ok,
                 at: "2026-11-20T10:00:00Z".into(),
                 root_digest: Some(sha('1')),
                 snapshot: None,

@@ -190,11 +190,10 @@ pub struct IntegrityFacts {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntegrityEvent {
-    /// `sign`, `verify`, `snapshot`, `restore`, `diff`.
-    pub kind: String,
+    pub kind: custody_core::IntegrityKind,
     /// The model path, relative to the scan root when it lies under it.
     pub subject: String,
-    pub outcome: String,
+    pub outcome: custody_core::Outcome,
     pub at: String,
     pub root_digest: Option<String>,
     pub snapshot: Option<String>,
@@ -202,7 +201,7 @@ pub struct IntegrityEvent {
 
 impl IntegrityEvent {
     pub fn ok(&self) -> bool {
-        self.outcome == "ok"
+        self.outcome == custody_core::Outcome::Ok
     }
 }
 

@@ -867,7 +867,7 @@ fn known_good(ctx: &Ctx<'_>) -> Auto {
             None => missing.push(m.path.clone()),
         }
     }
-    for e in ctx.input.integrity.events.iter().filter(|e| e.kind == "restore" && e.ok()) {
+    for e in ctx.input.integrity.events.iter().filter(|e| e.kind == custody_core::IntegrityKind::Restore && e.ok()) {
         ev.push(
             EvidenceItem::new(
                 "restore",

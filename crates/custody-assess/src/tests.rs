@@ -311,9 +311,9 @@ fn supply_chain_rules() {
 
 fn sign(subject: &str, kind: &str, ok: bool, at: &str) -> IntegrityEvent {
     IntegrityEvent {
-        kind: kind.into(),
+        kind: custody_core::IntegrityKind::parse(kind).expect("kind"),
         subject: subject.into(),
-        outcome: if ok { "ok" } else { "failed" }.into(),
+        outcome: custody_core::Outcome::of(ok),
         at: at.into(),
         root_digest: None,
         snapshot: None,

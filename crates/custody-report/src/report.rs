@@ -69,7 +69,7 @@ pub fn json(input: &AssessInput, a: &Assessment, meta: Meta<'_>) -> Value {
             "approvals": input.approvals.len(),
             "evidence": input.evidence.len(),
             "training": input.training.len(),
-            "signatures": input.integrity.events.iter().filter(|e| e.kind == "sign").count(),
+            "signatures": input.integrity.events.iter().filter(|e| e.kind == custody_core::IntegrityKind::Sign).count(),
             "snapshots": input.integrity.snapshots.len(),
         },
         "audit": input.audit,

@@ -248,16 +248,15 @@ pub struct StoredSnapshot {
     pub record: SnapshotRecord,
 }
 
-/// One integrity event: kind `sign`, `verify`, `snapshot`, `restore` or `diff`; outcome `ok` or
-/// `failed`.
+/// One integrity event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttestEvent {
     pub at: String,
-    pub kind: String,
+    pub kind: custody_core::IntegrityKind,
     /// The model path (or restore target).
     pub subject: String,
     pub snapshot: Option<String>,
-    pub outcome: String,
+    pub outcome: custody_core::Outcome,
     pub root_digest: Option<String>,
     /// What happened, as JSON (counts, differences, the reason of a failure).
     pub detail_json: String,

@@ -566,7 +566,7 @@ impl Store for SqliteStore {
         tx.execute(
             "INSERT INTO attest_event (at, kind, subject, snapshot, outcome, root_digest, detail_json)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![e.at, e.kind, e.subject, e.snapshot, e.outcome, e.root_digest, e.detail_json],
+            params![e.at, e.kind.as_str(), e.subject, e.snapshot, e.outcome.as_str(), e.root_digest, e.detail_json],
         )
         .map_err(m)?;
         let id = tx.last_insert_rowid();
@@ -579,7 +579,7 @@ impl Store for SqliteStore {
                 "event": id,
                 "subject": e.subject,
                 "snapshot": e.snapshot,
-                "outcome": e.outcome,
+                "outcome": e.outcome.as_str(),
                 "root_digest": e.root_digest,
                 "detail": detail,
             }),
@@ -600,12 +600,17 @@ impl Store for SqliteStore {
             .map_err(m)?;
         let rows = st
             .query_map([], |r| {
+                // The columns' CHECK constraints admit only these names; anything else was
+                // written behind custody's back and reads as a conversion error.
+                let typed = |i: usize, e: String| {
+                    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+                };
                 Ok(AttestEvent {
                     at: r.get(0)?,
-                    kind: r.get(1)?,
+                    kind: custody_core::IntegrityKind::parse(&r.get::<_, String>(1)?).map_err(|e| typed(1, e))?,
                     subject: r.get(2)?,
                     snapshot: r.get(3)?,
-                    outcome: r.get(4)?,
+                    outcome: custody_core::Outcome::parse(&r.get::<_, String>(4)?).map_err(|e| typed(4, e))?,
                     root_digest: r.get(5)?,
                     detail_json: r.get(6)?,
                 })

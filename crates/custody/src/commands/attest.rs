@@ -16,6 +16,8 @@ use custody_attest::{
 use custody_cli::{
     DiffArgs, Format, GlobalArgs, KeygenArgs, RestoreArgs, SignArgs, SignHash, SignMethod, SnapshotArgs, VerifyArgs,
 };
+use custody_core::IntegrityKind;
+use custody_core::Outcome as EventOutcome;
 use custody_store::{AttestEvent, SnapshotFileRow, SnapshotRecord, Store};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -120,7 +122,7 @@ fn record(store: &mut Option<Box<dyn Store>>, out: &Output, e: AttestEvent) {
 }
 
 fn event(
-    kind: &str,
+    kind: IntegrityKind,
     subject: &Path,
     snapshot: Option<&str>,
     ok: bool,
@@ -129,10 +131,10 @@ fn event(
 ) -> Result<AttestEvent, Failure> {
     Ok(AttestEvent {
         at: clock::now()?,
-        kind: kind.into(),
+        kind,
         subject: canonical(subject),
         snapshot: snapshot.map(str::to_string),
-        outcome: if ok { "ok" } else { "failed" }.into(),
+        outcome: EventOutcome::of(ok),
         root_digest: root,
         detail_json: detail.to_string(),
     })
@@ -308,7 +310,7 @@ pub fn sign(g: &GlobalArgs, args: &SignArgs, out: &mut Output) -> CmdResult {
         "files": s.files, "bytes": s.bytes, "files_hashed": s.files_hashed, "bytes_hashed": s.bytes_hashed,
         "files_reused": s.files_reused,
     });
-    record(&mut store, out, event("sign", &args.path, None, true, Some(root.clone()), detail.clone())?);
+    record(&mut store, out, event(IntegrityKind::Sign, &args.path, None, true, Some(root.clone()), detail.clone())?);
     match args.format {
         Format::Json => {
             let mut v = json!({"schema": "custody.sign/v1", "model": args.path.display().to_string(), "root_digest": root, "cache": cache});
@@ -437,7 +439,7 @@ pub fn verify(g: &GlobalArgs, args: &VerifyArgs, out: &mut Output) -> CmdResult 
     let report = av::verify(&args.path, &what, &bytes, &trust, rel.as_deref(), threads(args.threads)).map_err(fail)?;
     let root = report.manifest.as_ref().map(|m| hex::encode(&m.root_digest()));
     let detail = report_json("custody.verify/v1", &args.path, &report);
-    record(&mut store, out, event("verify", &args.path, None, report.ok(), root, detail.clone())?);
+    record(&mut store, out, event(IntegrityKind::Verify, &args.path, None, report.ok(), root, detail.clone())?);
     match args.format {
         Format::Json => out.json(&detail)?,
         Format::Table => print_report(out, "verified", &args.path, &report)?,
@@ -504,7 +506,11 @@ pub fn snapshot(g: &GlobalArgs, args: &SnapshotArgs, out: &mut Output) -> CmdRes
         if !report.ok() {
             let detail = report_json("custody.verify/v1", &args.path, &report);
             let mut s = Some(store);
-            record(&mut s, out, event("snapshot", &args.path, Some(&args.name), false, None, detail.clone())?);
+            record(
+                &mut s,
+                out,
+                event(IntegrityKind::Snapshot, &args.path, Some(&args.name), false, None, detail.clone())?,
+            );
             match args.format {
                 Format::Json => out.json(&json!({"schema": "custody.snapshot/v1", "name": args.name, "stored": false, "verification": detail}))?,
                 Format::Table => {
@@ -552,7 +558,11 @@ pub fn snapshot(g: &GlobalArgs, args: &SnapshotArgs, out: &mut Output) -> CmdRes
         "objects": rec.objects_dir, "serialization": rec.serialization,
     });
     let mut s = Some(store);
-    record(&mut s, out, event("snapshot", &args.path, Some(&args.name), true, Some(root.clone()), detail.clone())?);
+    record(
+        &mut s,
+        out,
+        event(IntegrityKind::Snapshot, &args.path, Some(&args.name), true, Some(root.clone()), detail.clone())?,
+    );
     match args.format {
         Format::Json => {
             let mut v = json!({"schema": "custody.snapshot/v1", "name": args.name, "stored": true, "model": args.path.display().to_string(), "root_digest": root});
@@ -610,7 +620,7 @@ fn guard(g: &GlobalArgs, store: &dyn Store, rec: &SnapshotRecord, objects: &Obje
         store
             .attest_events()?
             .into_iter()
-            .filter(|e| e.kind == "restore" && e.outcome == "ok")
+            .filter(|e| e.kind == IntegrityKind::Restore && e.outcome == EventOutcome::Ok)
             .map(|e| PathBuf::from(e.subject)),
     );
     Ok(Guard { keep, keep_inside, known })
@@ -659,7 +669,7 @@ pub fn restore(g: &GlobalArgs, args: &RestoreArgs, out: &mut Output) -> CmdResul
     if !report.ok() {
         drop(staged);
         let detail = report_json("custody.verify/v1", &args.target, &report);
-        record(&mut s, out, event("restore", &args.target, Some(&rec.name), false, None, detail.clone())?);
+        record(&mut s, out, event(IntegrityKind::Restore, &args.target, Some(&rec.name), false, None, detail.clone())?);
         match args.format {
             Format::Json => out.json(
                 &json!({"schema": "custody.restore/v1", "name": rec.name, "restored": false, "verification": detail}),
@@ -675,7 +685,11 @@ pub fn restore(g: &GlobalArgs, args: &RestoreArgs, out: &mut Output) -> CmdResul
     store = s.take().ok_or_else(|| Failure::new("store lost"))?;
     let detail = json!({"files": stats.files, "bytes": stats.bytes, "objects": objects.dir().display().to_string()});
     let mut s = Some(store);
-    record(&mut s, out, event("restore", &args.target, Some(&rec.name), true, Some(rec.root_digest.clone()), detail)?);
+    record(
+        &mut s,
+        out,
+        event(IntegrityKind::Restore, &args.target, Some(&rec.name), true, Some(rec.root_digest.clone()), detail)?,
+    );
     match args.format {
         Format::Json => out.json(&json!({
             "schema": "custody.restore/v1", "name": rec.name, "restored": true, "target": args.target.display().to_string(),
@@ -730,7 +744,14 @@ pub fn diff(g: &GlobalArgs, args: &DiffArgs, out: &mut Output) -> CmdResult {
     record(
         &mut s,
         out,
-        event("diff", &args.path, Some(&rec.name), ds.is_empty(), Some(rec.root_digest.clone()), detail.clone())?,
+        event(
+            IntegrityKind::Diff,
+            &args.path,
+            Some(&rec.name),
+            ds.is_empty(),
+            Some(rec.root_digest.clone()),
+            detail.clone(),
+        )?,
     );
     match args.format {
         Format::Json => out.json(&detail)?,
