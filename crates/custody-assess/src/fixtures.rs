@@ -151,7 +151,7 @@ pub fn sample() -> AssessInput {
                 exposure: Exposure::Internal,
                 description: "Fine-tuned classifier that scores card payments".into(),
                 intended_use: "Flag likely fraud for review".into(),
-                assets: vec!["fraud-scoring/models/**".into(), "fraud-scoring/data/**".into()],
+                assets: refs(&["fraud-scoring/models/**", "fraud-scoring/data/**"]),
                 services: vec![],
             },
             SystemFacts {
@@ -159,7 +159,7 @@ pub fn sample() -> AssessInput {
                 exposure: Exposure::Public,
                 description: "Chat assistant on the public website".into(),
                 intended_use: "Answer product questions".into(),
-                assets: vec!["support-assistant/prompts/**".into()],
+                assets: refs(&["support-assistant/prompts/**"]),
                 services: vec!["openai".into()],
             },
         ],
@@ -250,4 +250,9 @@ pub fn sample() -> AssessInput {
             },
         ],
     }
+}
+
+/// Asset references as custody.toml would hold them.
+fn refs(entries: &[&str]) -> Vec<custody_core::AssetRef> {
+    entries.iter().map(|e| custody_core::AssetRef::parse(e).expect("a valid fixture glob")).collect()
 }

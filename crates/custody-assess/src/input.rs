@@ -2,7 +2,7 @@
 //! the scanned tree. Nothing here reads anything; every field is a fact someone recorded.
 
 use custody_core::records::{Approval, Dataset, Evidence, Training};
-use custody_core::{Exposure, Finding, Role};
+use custody_core::{AssetRef, Exposure, Finding, Role};
 use serde::{Deserialize, Serialize};
 
 /// Everything [`crate::assess`] needs.
@@ -73,11 +73,20 @@ pub struct SystemFacts {
     pub description: String,
     #[serde(default)]
     pub intended_use: String,
-    /// Registration globs (relative to custody.toml) or `sha256:<hex>`.
+    /// Registration globs (relative to custody.toml) or `sha256:<hex>`, as custody.toml parsed
+    /// them.
     #[serde(default)]
-    pub assets: Vec<String>,
+    pub assets: Vec<AssetRef>,
     #[serde(default)]
     pub services: Vec<String>,
+}
+
+impl SystemFacts {
+    /// Does the system claim the asset at `path` (relative to the project root) with `digest`?
+    /// The same answer as [`custody_core::System::claims`].
+    pub fn claims(&self, path: &str, digest: &str) -> bool {
+        custody_core::ownership::any_claims(&self.assets, path, digest)
+    }
 }
 
 /// The latest scan: what was found, where, and which systems claim it.

@@ -17,7 +17,6 @@ pub mod clock;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod gate;
-pub mod glob;
 pub mod input;
 pub mod model;
 pub mod rules;

@@ -6,9 +6,9 @@
 //! attested evidence cannot override it. Otherwise the better of the automatic and the attested
 //! status wins.
 
+use crate::clock;
 use crate::input::{AssessInput, AssetFact, Policy, Recorded, ScanFacts};
 use crate::model::{EvidenceItem, Status, SystemStatus};
-use crate::{clock, glob};
 use custody_core::records::Dataset;
 use custody_core::{Capability, Exposure, Role, Severity};
 use std::collections::BTreeMap;
@@ -580,12 +580,8 @@ pub fn record_covers(d: &Dataset, a: &AssetFact) -> bool {
 }
 
 fn system_uses(s: &crate::input::SystemFacts, d: &Dataset, scan: Option<&ScanFacts>) -> bool {
-    let by_glob = d.files.iter().any(|f| {
-        s.assets.iter().any(|p| match p.strip_prefix("sha256:") {
-            Some(h) => h.eq_ignore_ascii_case(&f.sha256),
-            None => glob::matches(p, &f.path),
-        })
-    });
+    // Dataset files are recorded relative to the project root.
+    let by_glob = d.files.iter().any(|f| s.claims(&f.path, &f.sha256));
     let by_scan = scan.is_some_and(|sc| sc.top_assets().any(|a| a.systems.contains(&s.name) && record_covers(d, a)));
     by_glob || by_scan
 }

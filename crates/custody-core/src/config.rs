@@ -2,6 +2,7 @@
 //!
 //! Parsing never panics; every error names the file, line, column and problem.
 
+use crate::ownership::AssetRef;
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -61,9 +62,11 @@ pub struct System {
     pub intended_use: String,
     pub exposure: Exposure,
     /// AI assets the system uses: path globs relative to the directory of custody.toml
-    /// (`models/fraud/**`), or `sha256:<hex>` digests. Found assets no system lists are shadow AI.
+    /// (`models/fraud/**`), or `sha256:<hex>` digests, parsed once (an invalid glob is a
+    /// configuration error). Found assets no system claims are shadow AI; [`System::claims`]
+    /// decides.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub assets: Vec<String>,
+    pub assets: Vec<AssetRef>,
     /// External AI services the system calls: provider ids (`openai`) or hostnames
     /// (`api.openai.com`). Services found in code that no system lists are shadow AI.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -249,7 +252,14 @@ impl Config {
         }
         let cfg: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(0);
-            at(offset, e.message().trim().to_string())
+            let message = e.message().trim();
+            // A bad `assets` entry: TOML locates the array; point at the entry itself.
+            let offset = message
+                .strip_prefix("asset `")
+                .and_then(|r| r.split_once("`: "))
+                .and_then(|(entry, _)| text.get(offset..)?.find(&quote(entry)).map(|o| o + offset))
+                .unwrap_or(offset);
+            at(offset, message.to_string())
         })?;
         // Semantic checks, located at the first occurrence of the offending key.
         let find = |needle: &str| text.find(needle).unwrap_or(0);
@@ -315,7 +325,7 @@ impl Config {
             out.push_str(&format!("intended_use = {}\n", quote(&s.intended_use)));
             out.push_str(&format!("exposure = {}\n", quote(s.exposure.as_str())));
             if !s.assets.is_empty() {
-                let items: Vec<String> = s.assets.iter().map(|a| quote(a)).collect();
+                let items: Vec<String> = s.assets.iter().map(|a| quote(a.as_str())).collect();
                 out.push_str(&format!("assets = [{}]\n", items.join(", ")));
             }
             if !s.services.is_empty() {
@@ -409,7 +419,9 @@ exposure = "internal"
         let mut c = Config::parse(GOOD, "f").expect("valid");
         c.organisation.name = "Ac\"me\\ \n\t\u{1}\u{7f} Ünïcode ]] [x]".into();
         c.systems[0].description = "'''\"\"\" # not a comment".into();
-        c.systems[0].assets = vec!["models/**".into(), "sha256:ab\"c".into()];
+        c.systems[0].assets = ["models/**", "models/ab\"c \\\\ #", &format!("sha256:{}", "Ab".repeat(32))]
+            .map(|a| AssetRef::parse(a).expect("valid"))
+            .to_vec();
         c.systems[0].services = vec!["openai".into()];
         assert_eq!(Config::parse(&c.to_toml(), "x").expect("round trip"), c);
     }
@@ -470,6 +482,16 @@ exposure = "internal"
         assert!(e.message.contains("no provision `5.9.9-9`"), "{e}");
         let e = Config::parse(&format!("{GOOD}\n[gate]\ncolour = 1\n"), "c").unwrap_err();
         assert!(e.message.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn invalid_asset_globs_are_located() {
+        let text = format!("{GOOD}assets = [\"models/**\",\n  \"data/[.jsonl\"]\n");
+        let e = Config::parse(&text, "custody.toml").unwrap_err();
+        assert_eq!((e.line, e.column), (12, 3), "{e}");
+        assert!(e.message.contains("data/[.jsonl"), "{e}");
+        let e = Config::parse(&format!("{GOOD}assets = [\"sha256:abc\"]\n"), "c").unwrap_err();
+        assert!(e.message.contains("64 hexadecimal digits") && e.line == 11, "{e}");
     }
 
     #[test]
@@ -546,7 +568,7 @@ mod register_tests {
         assert_eq!(n, 2);
         assert!(t.contains("# keep me") && t.contains("# inline"), "{t}");
         let c = Config::parse(&t, "c").expect("valid");
-        assert_eq!(c.systems[0].assets, vec!["models/**"]);
+        assert_eq!(c.systems[0].assets.iter().map(AssetRef::as_str).collect::<Vec<_>>(), ["models/**"]);
         assert_eq!(c.systems[0].services, vec!["openai"]);
         let (t2, n2) = register(&t, "c", "s", &["models/**".into()], &[]).expect("again");
         assert_eq!((t2, n2), (t, 0));

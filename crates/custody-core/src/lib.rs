@@ -5,6 +5,8 @@
 //! - [`catalog`]: the 72 provisions, embedded at build time from `catalog/provisions.toml`.
 //! - [`applicability`]: which provisions the roles an organisation holds oblige, and why.
 //! - [`config`]: the `custody.toml` model, parsed with file/line/column errors.
+//! - [`ownership`]: asset references (digests and the one glob engine), `System::claims`, and
+//!   the reconciliation of a scan with what systems declare.
 //! - [`finding`]: findings, severities, locations and the registry of rule codes.
 //! - [`time`]: the one parser of RFC 3339 times and dates every command uses.
 //! - [`text`]: escaping of control characters for human-readable output.
@@ -15,6 +17,7 @@ pub mod catalog;
 pub mod config;
 pub mod finding;
 pub mod integrity;
+pub mod ownership;
 pub mod records;
 pub mod role;
 pub mod text;
@@ -27,4 +30,5 @@ pub use catalog::{Capability, Catalog, EvidenceKind, Modality, Phase, Principle,
 pub use config::{Config, ConfigError, EvidenceConfig, Exposure, GateConfig, Organisation, System};
 pub use finding::{Finding, Location, RULES, Rule, Severity, rule};
 pub use integrity::{IntegrityKind, Outcome};
+pub use ownership::{AssetRef, Ownership};
 pub use role::{Party, Role};

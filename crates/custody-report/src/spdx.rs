@@ -121,11 +121,10 @@ pub fn document(input: &AssessInput, a: &Assessment, meta: Meta<'_>) -> Value {
         input.datasets.iter().any(|d| {
             d.record.sensitivity.is_personal()
                 && x.systems.iter().any(|s| {
-                    d.record.files.iter().any(|f| {
-                        input.systems.iter().any(|sys| {
-                            &sys.name == s && sys.assets.iter().any(|p| custody_assess::glob::matches(p, &f.path))
-                        })
-                    })
+                    d.record
+                        .files
+                        .iter()
+                        .any(|f| input.systems.iter().any(|sys| &sys.name == s && sys.claims(&f.path, &f.sha256)))
                 })
         })
     };

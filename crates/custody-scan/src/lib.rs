@@ -17,7 +17,7 @@ pub mod walk;
 
 pub use connect::{Service, services};
 pub use hash::sha256_hex;
-pub use reconcile::{Diff, Reconciliation, Registration, diff, reconcile};
+pub use reconcile::{Diff, Reconciliation, diff, reconcile};
 
 use custody_core::Finding;
 use serde::{Deserialize, Serialize};

@@ -2,65 +2,40 @@
 //! found); and what changed since the previous scan.
 
 use crate::{Asset, Service};
-use custody_core::{Finding, Location};
-use globset::{Glob, GlobMatcher};
+use custody_core::ownership::{Found, FoundService, Ownership};
+use custody_core::{Finding, Location, System};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-/// What one system declares it uses.
-#[derive(Debug, Clone)]
-pub struct Registration {
-    pub system: String,
-    /// Globs relative to the scan root, or `sha256:<hex>`.
-    pub assets: Vec<String>,
-    /// Provider ids or hostnames.
-    pub services: Vec<String>,
-}
-
+/// Who owns what a scan found ([`Ownership`], kept with the scan) and the findings it makes:
+/// CUS-INV-001 for shadow AI, CUS-INV-002 for declarations that matched nothing.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Reconciliation {
-    /// Asset path → systems that declare it.
-    pub registered: BTreeMap<String, Vec<String>>,
-    pub shadow_assets: Vec<String>,
-    pub shadow_services: Vec<String>,
-    /// (system, pattern) that matched nothing.
-    pub missing: Vec<(String, String)>,
+    pub ownership: Ownership,
     pub findings: Vec<Finding>,
 }
 
-fn matcher(p: &str) -> Option<GlobMatcher> {
-    Glob::new(p.trim_start_matches("./")).ok().map(|g| g.compile_matcher())
-}
-
-/// Asset paths are relative to the scan root; so are the registration globs (callers rebase
-/// globs written relative to custody.toml).
-pub fn reconcile(assets: &[Asset], services: &[Service], regs: &[Registration]) -> Reconciliation {
-    let mut r = Reconciliation::default();
-    let top: Vec<&Asset> = assets.iter().filter(|a| a.part_of.is_none()).collect();
-    let mut used_patterns: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for a in &top {
-        let mut systems = Vec::new();
-        for (ri, reg) in regs.iter().enumerate() {
-            for (pi, p) in reg.assets.iter().enumerate() {
-                let hit = match p.strip_prefix("sha256:") {
-                    Some(h) => h.eq_ignore_ascii_case(&a.sha256),
-                    None => matcher(p).is_some_and(|m| {
-                        m.is_match(&a.path)
-                            || a.members.iter().any(|x| m.is_match(x))
-                            || m.is_match(format!("{}/", a.path))
-                    }),
-                };
-                if hit {
-                    used_patterns.insert((ri, pi));
-                    if !systems.contains(&reg.system) {
-                        systems.push(reg.system.clone());
-                    }
-                }
-            }
-        }
-        if systems.is_empty() {
-            r.shadow_assets.push(a.path.clone());
-            r.findings.push(
+/// Asset paths are relative to the scan root, which lies at `root_in_project` in the project
+/// (`""`: the project root; `None`: outside it). Systems' globs are relative to the project root;
+/// [`custody_core::ownership::reconcile`] rebases the paths before it matches them.
+pub fn reconcile(
+    assets: &[Asset],
+    services: &[Service],
+    systems: &[System],
+    root_in_project: Option<&str>,
+) -> Reconciliation {
+    let found: Vec<Found<'_>> =
+        assets.iter().map(|a| Found { path: &a.path, sha256: &a.sha256, part_of: a.part_of.as_deref() }).collect();
+    let members: BTreeMap<&str, &[String]> = assets.iter().map(|a| (a.path.as_str(), a.members.as_slice())).collect();
+    let members = |p: &str| members.get(p).map_or_else(Vec::new, |m| m.to_vec());
+    let hosts: Vec<Vec<String>> = services.iter().map(|s| s.hosts.iter().cloned().collect()).collect();
+    let found_services: Vec<FoundService<'_>> =
+        services.iter().zip(&hosts).map(|(s, hosts)| FoundService { provider: &s.provider, hosts }).collect();
+    let ownership = custody_core::ownership::reconcile(&found, &members, &found_services, root_in_project, systems);
+    let mut findings = Vec::new();
+    for a in assets.iter().filter(|a| a.part_of.is_none()) {
+        if ownership.systems_of(&a.path).is_empty() {
+            findings.push(
                 Finding::new(
                     "CUS-INV-001",
                     format!("{} `{}` ({}) is not registered to any system", a.kind.as_str(), a.path, a.format),
@@ -68,60 +43,32 @@ pub fn reconcile(assets: &[Asset], services: &[Service], regs: &[Registration]) 
                 )
                 .with_evidence(format!("sha256:{}", a.sha256)),
             );
+        }
+    }
+    for s in services.iter().filter(|s| ownership.shadow_services.contains(&s.provider)) {
+        let file = s.files.iter().next().cloned().unwrap_or_default();
+        findings.push(
+            Finding::new(
+                "CUS-INV-001",
+                format!(
+                    "AI service `{}` is used in {} file(s) but not registered to any system",
+                    s.provider,
+                    s.files.len()
+                ),
+                Location::file(file),
+            )
+            .with_evidence(s.hosts.iter().chain(s.packages.iter()).cloned().collect::<Vec<_>>().join(", ")),
+        );
+    }
+    for m in &ownership.missing {
+        let message = if m.service {
+            format!("system `{}` declares service `{}`, which no scanned code uses", m.system, m.entry)
         } else {
-            r.registered.insert(a.path.clone(), systems);
-        }
+            format!("system `{}` declares asset `{}`, which the scan did not find", m.system, m.entry)
+        };
+        findings.push(Finding::new("CUS-INV-002", message, Location::file("custody.toml")));
     }
-    for s in services {
-        let mut found = false;
-        for (ri, reg) in regs.iter().enumerate() {
-            for (pi, p) in reg.services.iter().enumerate() {
-                if p.eq_ignore_ascii_case(&s.provider) || s.hosts.iter().any(|h| h.eq_ignore_ascii_case(p)) {
-                    used_patterns.insert((ri, usize::MAX - pi));
-                    found = true;
-                }
-            }
-        }
-        if !found {
-            r.shadow_services.push(s.provider.clone());
-            let file = s.files.iter().next().cloned().unwrap_or_default();
-            r.findings.push(
-                Finding::new(
-                    "CUS-INV-001",
-                    format!(
-                        "AI service `{}` is used in {} file(s) but not registered to any system",
-                        s.provider,
-                        s.files.len()
-                    ),
-                    Location::file(file),
-                )
-                .with_evidence(s.hosts.iter().chain(s.packages.iter()).cloned().collect::<Vec<_>>().join(", ")),
-            );
-        }
-    }
-    for (ri, reg) in regs.iter().enumerate() {
-        for (pi, p) in reg.assets.iter().enumerate() {
-            if !used_patterns.contains(&(ri, pi)) {
-                r.missing.push((reg.system.clone(), p.clone()));
-                r.findings.push(Finding::new(
-                    "CUS-INV-002",
-                    format!("system `{}` declares asset `{p}`, which the scan did not find", reg.system),
-                    Location::file("custody.toml"),
-                ));
-            }
-        }
-        for (pi, p) in reg.services.iter().enumerate() {
-            if !used_patterns.contains(&(ri, usize::MAX - pi)) {
-                r.missing.push((reg.system.clone(), p.clone()));
-                r.findings.push(Finding::new(
-                    "CUS-INV-002",
-                    format!("system `{}` declares service `{p}`, which no scanned code uses", reg.system),
-                    Location::file("custody.toml"),
-                ));
-            }
-        }
-    }
-    r
+    Reconciliation { ownership, findings }
 }
 
 /// What changed between two scans, by path.
@@ -174,14 +121,17 @@ mod tests {
 
     #[test]
     fn shadow_missing_and_registered() {
-        let assets = vec![asset("models/a.gguf", "aa"), asset("models/b.gguf", "bb"), asset("x/c.onnx", "cc")];
-        let regs = vec![
-            Registration {
-                system: "s1".into(),
-                assets: vec!["models/a.gguf".into(), "gone/**".into()],
-                services: vec!["openai".into()],
-            },
-            Registration { system: "s2".into(), assets: vec!["sha256:CC".into()], services: vec![] },
+        let cc = "cc".repeat(32);
+        let assets = vec![asset("models/a.gguf", "aa"), asset("models/b.gguf", "bb"), asset("x/c.onnx", &cc)];
+        let sys = |name: &str, assets: &[&str], services: &[&str]| System {
+            name: name.into(),
+            assets: assets.iter().map(|a| custody_core::AssetRef::parse(a).expect("valid")).collect(),
+            services: services.iter().map(|s| s.to_string()).collect(),
+            ..System::default()
+        };
+        let systems = vec![
+            sys("s1", &["models/a.gguf", "gone/**"], &["openai"]),
+            sys("s2", &[&format!("sha256:{}", cc.to_uppercase())], &[]),
         ];
         let svc = |p: &str| Service {
             provider: p.into(),
@@ -192,12 +142,28 @@ mod tests {
             models: Default::default(),
             files: ["app.py".to_string()].into_iter().collect(),
         };
-        let r = reconcile(&assets, &[svc("openai"), svc("anthropic")], &regs);
-        assert_eq!(r.shadow_assets, vec!["models/b.gguf"]);
-        assert_eq!(r.shadow_services, vec!["anthropic"]);
-        assert_eq!(r.missing, vec![("s1".to_string(), "gone/**".to_string())]);
-        assert_eq!(r.registered.get("x/c.onnx"), Some(&vec!["s2".to_string()]));
+        let r = reconcile(&assets, &[svc("openai"), svc("anthropic")], &systems, Some(""));
+        let o = &r.ownership;
+        assert_eq!(o.shadow_assets().collect::<Vec<_>>(), ["models/b.gguf"]);
+        assert_eq!(o.shadow_services, ["anthropic"]);
+        assert_eq!(
+            o.missing.iter().map(|m| (m.system.as_str(), m.entry.as_str())).collect::<Vec<_>>(),
+            [("s1", "gone/**")]
+        );
+        assert_eq!(o.systems_of("x/c.onnx"), ["s2"]);
         assert_eq!(r.findings.iter().filter(|f| f.code == "CUS-INV-001").count(), 2);
+    }
+
+    #[test]
+    fn a_star_does_not_cross_a_slash() {
+        let assets = vec![asset("models/sub/a.gguf", "aa")];
+        let systems = vec![System {
+            name: "s".into(),
+            assets: vec![custody_core::AssetRef::parse("models/*").expect("valid")],
+            ..System::default()
+        }];
+        let r = reconcile(&assets, &[], &systems, Some(""));
+        assert_eq!(r.ownership.shadow_assets().collect::<Vec<_>>(), ["models/sub/a.gguf"]);
     }
 
     #[test]

@@ -168,6 +168,9 @@ pub struct ScanRecord<'a> {
     pub stats_json: String,
     /// What the scan command displays, so an unchanged re-scan can show it without re-reading.
     pub summary_json: String,
+    /// Which system owns each asset, as the scan decided it. `None` for scans recorded before
+    /// store version 7 (readers recompute it from the assets and custody.toml).
+    pub ownership: Option<custody_core::Ownership>,
     pub assets: Vec<AssetRow>,
     pub findings: Cow<'a, [Finding]>,
     pub uses: Cow<'a, [UseRow]>,

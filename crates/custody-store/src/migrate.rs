@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (4, "snapshots", include_str!("../migrations/sqlite/0004_snapshots.sql")),
     (5, "audit-records", include_str!("../migrations/sqlite/0005_audit_records.sql")),
     (6, "audit-clock", include_str!("../migrations/sqlite/0006_audit_clock.sql")),
+    (7, "scan-ownership", include_str!("../migrations/sqlite/0007_scan_ownership.sql")),
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -824,9 +824,19 @@ impl Store for SqliteStore {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
         let mut seal = crate::audit::Seal::new(&self.writer, &path);
         let uses_blob = encode_uses(&scan.uses);
+        let ownership = scan.ownership.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default());
         tx.execute(
-            "INSERT INTO scan (root, started_at, duration_ms, stats_json, summary_json, uses_blob) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![scan.root, scan.started_at, to_i64(scan.duration_ms), scan.stats_json, scan.summary_json, uses_blob],
+            "INSERT INTO scan (root, started_at, duration_ms, stats_json, summary_json, uses_blob, ownership_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                scan.root,
+                scan.started_at,
+                to_i64(scan.duration_ms),
+                scan.stats_json,
+                scan.summary_json,
+                uses_blob,
+                ownership
+            ],
         )
         .map_err(m)?;
         let id = tx.last_insert_rowid();
@@ -919,7 +929,8 @@ impl Store for SqliteStore {
         let m = |e| self.map(e);
         let head = conn
             .query_row(
-                "SELECT s.id, s.root, s.started_at, s.duration_ms, s.stats_json, d.uses_blob, d.id, s.summary_json
+                "SELECT s.id, s.root, s.started_at, s.duration_ms, s.stats_json, d.uses_blob, d.id, s.summary_json,
+                        d.ownership_json
                  FROM scan s JOIN scan d ON d.id = coalesce(s.same_as, s.id)
                  WHERE ?1 IS NULL OR s.root = ?1 ORDER BY s.id DESC LIMIT 1",
                 params![root],
@@ -927,14 +938,23 @@ impl Store for SqliteStore {
                     Ok((
                         (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?),
                         (r.get::<_, String>(4)?, r.get::<_, i64>(6)?, r.get::<_, String>(7)?),
-                        r.get::<_, Vec<u8>>(5)?,
+                        (r.get::<_, Vec<u8>>(5)?, r.get::<_, Option<String>>(8)?),
                     ))
                 },
             )
             .optional()
             .map_err(m)?;
-        let Some(((id, root, started_at, duration_ms), (stats_json, data_id, summary_json), uses_blob)) = head else {
+        let Some(((id, root, started_at, duration_ms), (stats_json, data_id, summary_json), (uses_blob, ownership))) =
+            head
+        else {
             return Ok(None);
+        };
+        let ownership = match ownership {
+            None => None,
+            Some(json) => Some(serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("the ownership of scan {data_id} does not decode: {e}"),
+            })?),
         };
         let uses = decode_uses(&uses_blob).ok_or_else(|| StoreError::Corrupt {
             path: self.path.clone(),
@@ -958,6 +978,7 @@ impl Store for SqliteStore {
                 duration_ms,
                 stats_json,
                 summary_json,
+                ownership,
                 assets,
                 findings: findings.into(),
                 uses: uses.into(),

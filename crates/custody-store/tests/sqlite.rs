@@ -297,6 +297,20 @@ fn scans_round_trip_and_replace_the_file_cache() {
         duration_ms: 12,
         stats_json: "{}".into(),
         summary_json: "{\"shown\": true}".into(),
+        ownership: Some(custody_core::Ownership {
+            root_in_project: Some(String::new()),
+            assets: vec![custody_core::ownership::Owned {
+                path: "a.gguf".into(),
+                systems: vec!["s".into()],
+                part_of: None,
+            }],
+            shadow_services: vec!["openai".into()],
+            missing: vec![custody_core::ownership::Missing {
+                system: "s".into(),
+                entry: "gone/**".into(),
+                service: false,
+            }],
+        }),
         assets: vec![
             AssetRow {
                 path: "a.gguf".into(),
@@ -361,4 +375,26 @@ fn scans_round_trip_and_replace_the_file_cache() {
     assert!(s.file_cache("/r").expect("cache").is_empty());
     assert!(s.latest_scan(Some("/other")).expect("latest").is_none());
     assert_eq!(s.latest_scan(None).expect("latest").map(|x| x.id), Some(id2));
+}
+
+#[test]
+fn a_scan_recorded_before_version_7_reads_back_without_ownership() {
+    use custody_store::ScanRecord;
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("c.db");
+    let s = common::store_at(&p);
+    let rec =
+        ScanRecord { root: "/r".into(), ownership: Some(custody_core::Ownership::default()), ..ScanRecord::default() };
+    s.record_scan(&rec, &mut std::iter::empty()).expect("record");
+    drop(s);
+    // Back to version 6, as a custody before ownership was kept would have left it.
+    let conn = rusqlite::Connection::open(&p).expect("open");
+    conn.execute_batch("ALTER TABLE scan DROP COLUMN ownership_json; DELETE FROM schema_migration WHERE version = 7;")
+        .expect("downgrade");
+    drop(conn);
+    let s = SqliteStore::open(&p, &opts()).expect("upgrade");
+    assert_eq!(s.schema_version().expect("v"), LATEST_VERSION);
+    let back = s.latest_scan(None).expect("read").expect("a scan");
+    assert_eq!(back.record.ownership, None, "no ownership was decided for it");
+    assert!(dir.path().join("c.db.pre-v6.bak").is_file());
 }

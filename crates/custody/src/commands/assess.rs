@@ -92,75 +92,18 @@ fn scan_facts(
     audit_entries: &[(custody_audit::Entry, Vec<u8>)],
 ) -> Result<Option<ScanFacts>, Failure> {
     let Some(stored) = store.latest_scan(None)? else { return Ok(None) };
+    // Ownership as the scan decided it (recomputed for a scan recorded before it was kept).
+    let own = super::scan::ownership(ws, &stored);
     let rec = stored.record;
-    let summary: Value = serde_json::from_str(&rec.summary_json).unwrap_or(Value::Null);
-    // Registration as the scan decided it (its summary), else from custody.toml.
-    let registered: BTreeMap<String, Vec<String>> = summary["assets"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|a| {
-            let path = a["path"].as_str()?.to_string();
-            let reg = a["registered"].as_str()?;
-            let systems = if reg == "UNREGISTERED" { Vec::new() } else { reg.split(',').map(str::to_string).collect() };
-            Some((path, systems))
-        })
-        .collect();
-    let mut shadow_assets = Vec::new();
-    let mut shadow_services = Vec::new();
-    let mut missing = Vec::new();
-    for s in summary["shadow"].as_array().into_iter().flatten() {
-        let (Some(kind), Some(what)) = (s[0].as_str(), s[1].as_str()) else { continue };
-        let detail = s[2].as_str().unwrap_or("");
-        match kind {
-            "service" => shadow_services.push(what.to_string()),
-            "missing" => {
-                let sys = detail
-                    .strip_prefix("declared by ")
-                    .and_then(|d| d.strip_suffix(", not found"))
-                    .unwrap_or("")
-                    .to_string();
-                missing.push((sys, what.to_string()));
-            }
-            _ => shadow_assets.push(what.to_string()),
-        }
-    }
-    let paths: BTreeSet<&str> = rec.assets.iter().map(|a| a.path.as_str()).collect();
-    let config_root = std::fs::canonicalize(workspace::root_of(&ws.config_path)).unwrap_or_default();
-    let prefix = Path::new(&rec.root)
-        .strip_prefix(&config_root)
-        .ok()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .filter(|p| !p.is_empty());
+    let shadow_assets = own.shadow_assets().map(str::to_string).collect();
+    let shadow_services = own.shadow_services.clone();
+    let missing = own.missing.iter().map(|m| (m.system.clone(), m.entry.clone())).collect();
     let assets: Vec<AssetFact> = rec
         .assets
         .iter()
         .map(|a| {
-            // A file inside a directory asset is a member of it.
-            let part_of = a
-                .path
-                .rmatch_indices('/')
-                .map(|(i, _)| &a.path[..i])
-                .find(|dir| paths.contains(dir))
-                .map(str::to_string);
-            let systems = match registered.get(&a.path) {
-                Some(s) => s.clone(),
-                None if part_of.is_some() || !registered.is_empty() => Vec::new(),
-                None => {
-                    let as_config = prefix.as_ref().map_or_else(|| a.path.clone(), |p| format!("{p}/{}", a.path));
-                    ws.config
-                        .systems
-                        .iter()
-                        .filter(|s| {
-                            s.assets.iter().any(|p| match p.strip_prefix("sha256:") {
-                                Some(h) => h.eq_ignore_ascii_case(&a.sha256),
-                                None => custody_assess::glob::matches(p, &as_config),
-                            })
-                        })
-                        .map(|s| s.name.clone())
-                        .collect()
-                }
-            };
+            let (systems, part_of) =
+                own.get(&a.path).map_or_else(Default::default, |o| (o.systems.clone(), o.part_of.clone()));
             AssetFact {
                 path: a.path.clone(),
                 kind: a.kind.clone(),
@@ -177,15 +120,12 @@ fn scan_facts(
     let services = custody_scan::services(uses)
         .into_iter()
         .map(|s| {
+            let hosts: Vec<String> = s.hosts.iter().cloned().collect();
             let systems = ws
                 .config
                 .systems
                 .iter()
-                .filter(|sys| {
-                    sys.services.iter().any(|p| {
-                        p.eq_ignore_ascii_case(&s.provider) || s.hosts.iter().any(|h| h.eq_ignore_ascii_case(p))
-                    })
-                })
+                .filter(|sys| sys.declares_service(&s.provider, &hosts))
                 .map(|sys| sys.name.clone())
                 .collect();
             let occurrences = uses
@@ -547,8 +487,9 @@ pub fn gate(g: &GlobalArgs, args: &GateArgs, out: &mut Output) -> CmdResult {
     // release would refuse, fails the gate too.
     let store = workspace::open_store_read(g, &gathered.ws)?;
     if let Some(scan) = store.latest_scan(None)? {
+        let own = super::scan::ownership(&gathered.ws, &scan);
         for sys in &gathered.ws.config.systems {
-            let c = super::lifecycle::candidate(store.as_ref(), sys, &scan, None, None)?;
+            let c = super::lifecycle::candidate(store.as_ref(), &own, sys, &scan, None, None)?;
             let Some(prev) = c.previous_digest.as_deref() else { continue };
             if prev != c.digest && !c.refusals.is_empty() {
                 result.pass = false;

@@ -4,13 +4,12 @@
 //! signature of every model component and a security evaluation of that exact version.
 //! Decommissioning lists what must be disposed of and records the disposal only when it is gone.
 
-use super::records::glob_match;
 use crate::clock;
 use crate::failure::{CmdResult, Failure, Outcome};
 use crate::output::{Output, Style};
 use crate::workspace::{self, Workspace};
 use custody_cli::{DecommissionArgs, Format, GlobalArgs, ReleaseArgs};
-use custody_core::{Role, Severity, System};
+use custody_core::{Ownership, Role, Severity, System};
 use custody_store::{AssetRow, StoredScan};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -22,22 +21,13 @@ fn system<'a>(ws: &'a Workspace, name: &str) -> Result<&'a System, Failure> {
     })
 }
 
-/// The system's top-level assets in a scan (directory assets stand for their files).
-fn assets<'a>(sys: &System, scan: &'a StoredScan) -> Vec<&'a AssetRow> {
-    let all = &scan.record.assets;
-    let is_member = |a: &AssetRow| {
-        all.iter().any(|d| {
-            d.path != a.path && d.meta_json.contains("\"weights\"") && a.path.starts_with(&format!("{}/", d.path))
-        })
-    };
-    all.iter()
-        .filter(|a| !is_member(a))
-        .filter(|a| {
-            sys.assets.iter().any(|p| match p.strip_prefix("sha256:") {
-                Some(h) => h == a.sha256,
-                None => glob_match(p, &a.path) || glob_match(p, &format!("{}/x", a.path)),
-            })
-        })
+/// The system's top-level assets in a scan (directory assets stand for their files), as the
+/// scan's ownership says.
+fn assets<'a>(own: &Ownership, sys: &System, scan: &'a StoredScan) -> Vec<&'a AssetRow> {
+    scan.record
+        .assets
+        .iter()
+        .filter(|a| own.get(&a.path).is_some_and(|o| o.part_of.is_none() && o.systems.contains(&sys.name)))
         .collect()
 }
 
@@ -67,12 +57,13 @@ pub struct Candidate {
 
 pub fn candidate(
     store: &dyn custody_store::Store,
+    own: &Ownership,
     sys: &System,
     scan: &StoredScan,
     evaluation: Option<&Path>,
     notice: Option<&str>,
 ) -> Result<Candidate, Failure> {
-    let shipped = assets(sys, scan);
+    let shipped = assets(own, sys, scan);
     if shipped.is_empty() {
         return Err(Failure::with_hint(
             format!("system `{}` registers no asset the latest scan found", sys.name),
@@ -187,7 +178,8 @@ pub fn release(g: &GlobalArgs, a: &ReleaseArgs, out: &mut Output) -> CmdResult {
         return Err(Failure::with_hint("no scan recorded", "run `custody scan` first: a release needs a clean scan"));
     };
     let now = clock::now()?;
-    let c = candidate(store.as_ref(), &sys, &scan, a.evaluation.as_deref(), a.notice.as_deref())?;
+    let own = super::scan::ownership(&ws, &scan);
+    let c = candidate(store.as_ref(), &own, &sys, &scan, a.evaluation.as_deref(), a.notice.as_deref())?;
     let (number, version, major_change, shipped, refusals, evaluation) =
         (c.number, c.digest, c.major, c.shipped, c.refusals, c.evaluation);
     let payload = json!({
@@ -245,7 +237,8 @@ pub fn decommission(g: &GlobalArgs, a: &DecommissionArgs, out: &mut Output) -> C
     let root = scan.as_ref().map(|s| s.record.root.clone()).unwrap_or_default();
     let mut items: Vec<(String, String, bool)> = Vec::new(); // (what, where, still there)
     if let Some(s) = &scan {
-        for asset in assets(&sys, s) {
+        let own = super::scan::ownership(&ws, s);
+        for asset in assets(&own, &sys, s) {
             let there = Path::new(&root).join(&asset.path).exists();
             items.push((asset.kind.clone(), asset.path.clone(), there));
         }
@@ -254,7 +247,8 @@ pub fn decommission(g: &GlobalArgs, a: &DecommissionArgs, out: &mut Output) -> C
         let files = d.payload.get("files").and_then(Value::as_array).cloned().unwrap_or_default();
         for f in files {
             let Some(p) = f.get("path").and_then(Value::as_str) else { continue };
-            if sys.assets.iter().any(|g| glob_match(g, p)) {
+            let sha = f.get("sha256").and_then(Value::as_str).unwrap_or("");
+            if sys.claims(p, sha) {
                 let there = workspace::root_of(&ws.config_path).join(p).exists();
                 items.push(("dataset".into(), p.to_string(), there));
             }

@@ -189,11 +189,8 @@ fn data_list(ws: &Workspace, store: &dyn Store, format: Format, out: &mut Output
         let mut conflicts = Vec::new();
         // Systems that use the dataset: those registering one of its files.
         for sys in &ws.config.systems {
-            let uses = ds.files.iter().any(|f| {
-                sys.assets
-                    .iter()
-                    .any(|p| glob_match(p, &f.path) || p.strip_prefix("sha256:").is_some_and(|h| h == f.sha256))
-            });
+            // Dataset files are recorded relative to the project root.
+            let uses = ds.files.iter().any(|f| sys.claims(&f.path, &f.sha256));
             if !uses {
                 continue;
             }
@@ -263,31 +260,6 @@ fn data_list(ws: &Workspace, store: &dyn Store, format: Format, out: &mut Output
     }
     let any_conflict = rows.iter().any(|(_, _, c)| !c.is_empty());
     Ok(if any_conflict { Outcome::PolicyFailure } else { Outcome::Ok })
-}
-
-/// Minimal glob: `*` within a segment, `**` across segments.
-pub fn glob_match(pattern: &str, path: &str) -> bool {
-    fn go(p: &[&str], s: &[&str]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(&"**"), _) => go(&p[1..], s) || (!s.is_empty() && go(p, &s[1..])),
-            (Some(pp), Some(ss)) => seg(pp, ss) && go(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-    fn seg(p: &str, s: &str) -> bool {
-        match p.split_once('*') {
-            None => p == s,
-            Some((a, b)) => {
-                s.starts_with(a)
-                    && s.len() >= a.len()
-                    && (b.is_empty() || (0..=s.len() - a.len()).any(|i| seg(b, &s[a.len() + i..])))
-            }
-        }
-    }
-    let p: Vec<&str> = pattern.trim_start_matches("./").split('/').collect();
-    let s: Vec<&str> = path.split('/').collect();
-    go(&p, &s)
 }
 
 pub fn approve(g: &GlobalArgs, a: &ApproveArgs, out: &mut Output) -> CmdResult {
@@ -405,17 +377,5 @@ pub fn training(g: &GlobalArgs, cmd: &TrainingCommand, out: &mut Output) -> CmdR
             }
             Ok(if rows.iter().any(|(_, o)| *o) { Outcome::PolicyFailure } else { Outcome::Ok })
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn globs() {
-        assert!(super::glob_match("fraud-scoring/data/**", "fraud-scoring/data/t.jsonl"));
-        assert!(super::glob_match("data/*.jsonl", "data/t.jsonl"));
-        assert!(!super::glob_match("data/*.jsonl", "data/x/t.jsonl"));
-        assert!(super::glob_match("**", "a/b"));
-        assert!(!super::glob_match("models/**", "data/t.jsonl"));
     }
 }

@@ -8,16 +8,18 @@
 use crate::clock;
 use crate::failure::{CmdResult, Failure, Outcome};
 use crate::output::{Output, Style};
-use crate::workspace;
+use crate::workspace::{self, Workspace};
 use custody_cli::{Format, GlobalArgs, ScanArgs};
-use custody_core::{Finding, Severity};
+use custody_core::ownership::{Found, FoundService, Ownership};
+use custody_core::{Finding, Severity, System};
 use custody_scan::walk::Walked;
-use custody_scan::{Asset, CachedFile, Progress, Reconciliation, Registration, ScanOptions, ScanOutput, Service};
-use custody_store::{AssetRow, EdgeRow, FileCacheRow, ScanRecord, Store};
+use custody_scan::{Asset, CachedFile, Progress, Reconciliation, ScanOptions, ScanOutput, Service};
+use custody_store::{AssetRow, EdgeRow, FileCacheRow, ScanRecord, Store, StoredScan};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -93,18 +95,9 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
         threads,
         rehash: args.rehash,
     };
-    // What systems declare, rebased onto the scanned directory.
-    let prefix = root.strip_prefix(&config_root).ok().map(|p| p.to_string_lossy().replace('\\', "/"));
-    let regs: Vec<Registration> = ws
-        .config
-        .systems
-        .iter()
-        .map(|s| Registration {
-            system: s.name.clone(),
-            assets: s.assets.iter().filter_map(|p| rebase(p, prefix.as_deref())).collect(),
-            services: s.services.clone(),
-        })
-        .collect();
+    // Where the scanned directory lies in the project: asset paths are rebased onto the project
+    // root before systems' globs (relative to custody.toml) are matched.
+    let in_project = relative_to(&root, &config_root);
 
     let started_at = clock::now()?;
     let t0 = Instant::now();
@@ -123,7 +116,7 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
         }
     };
     timing.lap("walk");
-    let fingerprint = fingerprint(&regs, &walked);
+    let fingerprint = fingerprint(&ws.config.systems, in_project.as_deref(), &walked);
     let head = store.scan_head(Some(&root_key))?;
     let previous: Option<(i64, i64, Summary)> = head.and_then(|h| {
         let s: Summary = serde_json::from_str(&h.summary_json).ok()?;
@@ -167,7 +160,7 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
     timing.lap("read, hash, classify");
 
     let services = custody_scan::services(&scan.uses);
-    let rec = custody_scan::reconcile(&scan.assets, &services, &regs);
+    let rec = custody_scan::reconcile(&scan.assets, &services, &ws.config.systems, in_project.as_deref());
     // Every asset, directory assets and their files alike: a changed weight file shows itself
     // and its model directory.
     let changes = match &previous {
@@ -184,7 +177,7 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
     findings.extend(rec.findings.iter().cloned());
     let summary = summarise(&scan, &rec, &services, &findings, fingerprint);
     let stats = serde_json::to_value(&scan.stats).unwrap_or_default();
-    let record = to_record(&scan, &findings, &started_at, elapsed, &stats, &summary);
+    let record = to_record(&scan, &findings, &started_at, elapsed, &stats, &summary, &rec.ownership);
     drop(cache);
     // The cache for the next scan: every file's result (cached ones re-serialised as they are),
     // produced one row at a time as the store writes it.
@@ -212,9 +205,23 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
                 started_at: &started_at,
                 duration_ms: millis(elapsed),
                 stats: &scan.stats,
-                shadow: json!({ "assets": rec.shadow_assets, "services": rec.shadow_services }),
-                missing: rec.missing.iter().map(|(s, p)| json!({"system": s, "pattern": p})).collect(),
-                registered: &rec.registered,
+                shadow: json!({
+                    "assets": rec.ownership.shadow_assets().collect::<Vec<_>>(),
+                    "services": rec.ownership.shadow_services,
+                }),
+                missing: rec
+                    .ownership
+                    .missing
+                    .iter()
+                    .map(|m| json!({"system": m.system, "pattern": m.entry}))
+                    .collect(),
+                registered: &rec
+                    .ownership
+                    .assets
+                    .iter()
+                    .filter(|o| !o.systems.is_empty())
+                    .map(|o| (o.path.clone(), o.systems.clone()))
+                    .collect(),
                 assets: &scan.assets,
                 services: &services,
                 uses: &scan.uses,
@@ -273,15 +280,58 @@ fn unchanged(store: &dyn Store, root: &str, walked: &Walked) -> Result<bool, Fai
         .all(|f| by_path.get(f.rel.as_str()) == Some(&(f.size, f.mtime_ns, f.inode, Some(f.ctime_ns)))))
 }
 
-/// Scanner version, registrations and walk findings, hashed.
-fn fingerprint(regs: &[Registration], walked: &Walked) -> String {
-    let regs: Vec<(&str, &[String], &[String])> =
-        regs.iter().map(|r| (r.system.as_str(), r.assets.as_slice(), r.services.as_slice())).collect();
+/// Scanner version, registrations (and where the scan root lies in the project) and walk
+/// findings, hashed. `ownership/1`: scans recorded before ownership was kept with them are never
+/// repeated, so the first re-scan records it.
+fn fingerprint(systems: &[System], in_project: Option<&str>, walked: &Walked) -> String {
+    let regs: Vec<(&str, Vec<&str>, &[String])> = systems
+        .iter()
+        .map(|s| (s.name.as_str(), s.assets.iter().map(|a| a.as_str()).collect(), s.services.as_slice()))
+        .collect();
     let mut walk: Vec<String> =
         walked.findings.iter().map(|f| format!("{} {} {}", f.code, f.location, f.message)).collect();
     walk.sort();
-    let text = serde_json::to_string(&(custody_scan::CACHE_VERSION, regs, walk)).unwrap_or_default();
+    let text = serde_json::to_string(&(custody_scan::CACHE_VERSION, "ownership/1", in_project, regs, walk))
+        .unwrap_or_default();
     custody_scan::sha256_hex(text.as_bytes())
+}
+
+/// `root` relative to `project` (`""` when they are the same), or `None` when it lies outside.
+/// Both are canonical paths.
+pub fn relative_to(root: &Path, project: &Path) -> Option<String> {
+    root.strip_prefix(project).ok().map(|p| p.to_string_lossy().replace('\\', "/"))
+}
+
+/// Who owns what `scan` found: as the scan decided it (kept with every scan since store version
+/// 7), or, for a scan recorded before, recomputed from its asset rows and the current
+/// custody.toml. Directory membership is then inferred from paths (a file is part of the
+/// innermost recorded asset whose path is a directory of it), and a directory is claimed
+/// through its recorded assets only (the other files under it were not kept).
+pub fn ownership(ws: &Workspace, scan: &StoredScan) -> Ownership {
+    if let Some(o) = &scan.record.ownership {
+        return o.clone();
+    }
+    let rec = &scan.record;
+    let project = std::fs::canonicalize(workspace::root_of(&ws.config_path)).unwrap_or_default();
+    let in_project = relative_to(Path::new(&rec.root), &project);
+    let paths: std::collections::BTreeSet<&str> = rec.assets.iter().map(|a| a.path.as_str()).collect();
+    fn part_of<'p>(p: &'p str, paths: &std::collections::BTreeSet<&str>) -> Option<&'p str> {
+        p.rmatch_indices('/').map(|(i, _)| &p[..i]).find(|dir| paths.contains(dir))
+    }
+    let found: Vec<Found<'_>> = rec
+        .assets
+        .iter()
+        .map(|a| Found { path: &a.path, sha256: &a.sha256, part_of: part_of(&a.path, &paths) })
+        .collect();
+    let members = |dir: &str| {
+        let prefix = format!("{dir}/");
+        paths.iter().filter(|p| p.starts_with(&prefix)).map(|p| p.to_string()).collect()
+    };
+    let services = custody_scan::services(&rec.uses);
+    let hosts: Vec<Vec<String>> = services.iter().map(|s| s.hosts.iter().cloned().collect()).collect();
+    let found_services: Vec<FoundService<'_>> =
+        services.iter().zip(&hosts).map(|(s, hosts)| FoundService { provider: &s.provider, hosts }).collect();
+    custody_core::ownership::reconcile(&found, &members, &found_services, in_project.as_deref(), &ws.config.systems)
 }
 
 fn summarise(
@@ -292,13 +342,14 @@ fn summarise(
     fingerprint: String,
 ) -> Summary {
     let by_path: BTreeMap<&str, &Asset> = scan.assets.iter().map(|a| (a.path.as_str(), a)).collect();
+    let own = &rec.ownership;
     let mut shadow = Vec::new();
-    for p in &rec.shadow_assets {
-        if let Some(a) = by_path.get(p.as_str()) {
+    for p in own.shadow_assets() {
+        if let Some(a) = by_path.get(p) {
             shadow.push((a.kind.as_str().to_string(), a.path.clone(), format!("{}, {}", a.format, human(a.size))));
         }
     }
-    for s in &rec.shadow_services {
+    for s in &own.shadow_services {
         let files: Vec<&str> = services
             .iter()
             .filter(|x| &x.provider == s)
@@ -307,8 +358,8 @@ fn summarise(
             .collect();
         shadow.push(("service".into(), s.clone(), format!("used in {}", files.join(", "))));
     }
-    for (sys, p) in &rec.missing {
-        shadow.push(("missing".into(), p.clone(), format!("declared by {sys}, not found")));
+    for m in &own.missing {
+        shadow.push(("missing".into(), m.entry.clone(), format!("declared by {}, not found", m.system)));
     }
     let assets = scan
         .assets
@@ -320,7 +371,10 @@ fn summarise(
             format: a.format.clone(),
             size: a.size,
             sha256: a.sha256.clone(),
-            registered: rec.registered.get(&a.path).map(|s| s.join(",")).unwrap_or_else(|| "UNREGISTERED".into()),
+            registered: match own.systems_of(&a.path) {
+                [] => "UNREGISTERED".into(),
+                systems => systems.join(","),
+            },
             meta: short_meta(a),
         })
         .collect();
@@ -364,18 +418,6 @@ fn summarise(
         by_severity: sev.into_iter().rev().collect(),
         top_findings: sorted.into_iter().take(TOP_FINDINGS).cloned().collect(),
         edges: scan.edges.len(),
-    }
-}
-
-/// A registration glob relative to custody.toml, as seen from the scanned directory.
-fn rebase(pattern: &str, prefix: Option<&str>) -> Option<String> {
-    if pattern.starts_with("sha256:") {
-        return Some(pattern.to_string());
-    }
-    let p = pattern.trim_start_matches("./");
-    match prefix {
-        None | Some("") => Some(p.to_string()),
-        Some(pre) => p.strip_prefix(&format!("{pre}/")).map(str::to_string),
     }
 }
 
@@ -440,6 +482,7 @@ fn to_record<'a>(
     elapsed: Duration,
     stats: &Value,
     summary: &Summary,
+    ownership: &Ownership,
 ) -> ScanRecord<'a> {
     ScanRecord {
         root: scan.root.clone(),
@@ -447,6 +490,7 @@ fn to_record<'a>(
         duration_ms: millis(elapsed),
         stats_json: stats.to_string(),
         summary_json: serde_json::to_string(summary).unwrap_or_default(),
+        ownership: Some(ownership.clone()),
         assets: scan
             .assets
             .iter()
@@ -640,14 +684,6 @@ fn compact(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rebasing_registration_globs() {
-        assert_eq!(rebase("./models/**", None).as_deref(), Some("models/**"));
-        assert_eq!(rebase("app/models/**", Some("app")).as_deref(), Some("models/**"));
-        assert_eq!(rebase("other/**", Some("app")), None);
-        assert_eq!(rebase("sha256:ab", Some("app")).as_deref(), Some("sha256:ab"));
-    }
 
     #[test]
     fn human_sizes() {

@@ -1,7 +1,6 @@
 //! `custody threats [record]`: threats per system derived from the inventory, configuration and
 //! records; treatment records; staleness when what the derivation rests on changes (5.1.3-1.1).
 
-use super::records::glob_match;
 use crate::clock;
 use crate::failure::{CmdResult, Failure, Outcome};
 use crate::output::{Output, Style};
@@ -9,27 +8,28 @@ use crate::workspace;
 use custody_cli::{Format, GlobalArgs, ThreatsArgs, ThreatsCommand};
 use custody_core::records::Dataset;
 use custody_core::threats::{SystemFacts, derive, threat};
-use custody_core::{Exposure, Role, System};
+use custody_core::{Exposure, Ownership, Role, System};
 use custody_store::StoredScan;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 /// Facts about one system, and a digest of what they rest on (its assets' digests, its
 /// configuration, the datasets it uses).
-fn facts(sys: &System, roles: &[Role], scan: Option<&StoredScan>, datasets: &[Dataset]) -> (SystemFacts, String) {
+/// `scan` comes with its ownership (what the system owns in it: assets it claims and the files
+/// of directory assets it claims).
+fn facts(
+    sys: &System,
+    roles: &[Role],
+    scan: Option<(&StoredScan, &Ownership)>,
+    datasets: &[Dataset],
+) -> (SystemFacts, String) {
     let mut f = SystemFacts { exposed: sys.exposure != Exposure::Internal, ..SystemFacts::default() };
     let mut basis = vec![format!("{:?}|{:?}|{:?}", sys.exposure, sys.assets, sys.services)];
     f.uses_llm_service = !sys.services.is_empty();
-    let registered = |path: &str, sha: &str| {
-        sys.assets.iter().any(|p| {
-            p.strip_prefix("sha256:")
-                .map_or_else(|| glob_match(p, path) || glob_match(p, &format!("{path}/x")), |h| h == sha)
-        })
-    };
-    if let Some(s) = scan {
+    if let Some((s, own)) = scan {
         let r = &s.record;
         let mut modalities = BTreeSet::new();
-        for a in r.assets.iter().filter(|a| registered(&a.path, &a.sha256)) {
+        for a in r.assets.iter().filter(|a| own.owners_of(&a.path).contains(&sys.name)) {
             basis.push(format!("{} {}", a.path, a.sha256));
             let meta: Value = serde_json::from_str(&a.meta_json).unwrap_or(Value::Null);
             match a.kind.as_str() {
@@ -73,7 +73,8 @@ fn facts(sys: &System, roles: &[Role], scan: Option<&StoredScan>, datasets: &[Da
         f.unpinned_downloads = r.findings.iter().any(|x| x.code == "CUS-HUB-001");
     }
     for d in datasets {
-        if d.files.iter().any(|x| registered(&x.path, &x.sha256)) {
+        // Dataset files are recorded relative to the project root.
+        if d.files.iter().any(|x| sys.claims(&x.path, &x.sha256)) {
             basis.push(format!("dataset {} {:?}", d.name, d.files));
             f.personal_training_data |= d.sensitivity.is_personal();
             f.trains_models |= roles.contains(&Role::Developer);
@@ -92,13 +93,15 @@ pub fn derive_all(
     only: Option<&str>,
 ) -> Result<Vec<(String, Vec<Row>)>, Failure> {
     let scan = store.latest_scan(None)?;
+    let own = scan.as_ref().map(|s| super::scan::ownership(ws, s));
+    let scan = scan.as_ref().zip(own.as_ref());
     let datasets: Vec<Dataset> =
         store.records("dataset")?.into_iter().filter_map(|r| serde_json::from_value(r.payload).ok()).collect();
     let roles = ws.config.organisation.roles.clone();
     let recorded = store.records("threat")?;
     let mut systems_out = Vec::new();
     for sys in ws.config.systems.iter().filter(|s| only.is_none_or(|n| s.name == n)) {
-        let (f, basis) = facts(sys, &roles, scan.as_ref(), &datasets);
+        let (f, basis) = facts(sys, &roles, scan, &datasets);
         let mut rows = Vec::new();
         for (t, why) in derive(&f) {
             let rec = recorded.iter().find(|r| r.key == format!("{}/{}", sys.name, t.id));
@@ -118,6 +121,7 @@ pub fn run(g: &GlobalArgs, args: &ThreatsArgs, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
     let store = workspace::open_store_for(g, &ws, args.record.is_some())?;
     let scan = store.latest_scan(None)?;
+    let own = scan.as_ref().map(|s| super::scan::ownership(&ws, s));
     let datasets: Vec<Dataset> =
         store.records("dataset")?.into_iter().filter_map(|r| serde_json::from_value(r.payload).ok()).collect();
     let roles = ws.config.organisation.roles.clone();
@@ -137,7 +141,7 @@ pub fn run(g: &GlobalArgs, args: &ThreatsArgs, out: &mut Output) -> CmdResult {
         if owner.trim().is_empty() || treatment.trim().is_empty() {
             return Err(Failure::with_hint("--owner and --treatment must not be empty", "nothing was recorded"));
         }
-        let (_, basis) = facts(sys, &roles, scan.as_ref(), &datasets);
+        let (_, basis) = facts(sys, &roles, scan.as_ref().zip(own.as_ref()), &datasets);
         let payload = json!({ "threat": t.id, "system": system, "owner": owner, "treatment": treatment, "residual": residual, "basis": basis });
         let r = store.add_record(
             "threat",
