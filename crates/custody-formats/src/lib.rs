@@ -44,7 +44,7 @@ mod onnx;
 mod openvino;
 mod parquet;
 pub mod pickle;
-mod proto;
+pub mod proto;
 mod pylit;
 mod safetensors;
 mod sniff;

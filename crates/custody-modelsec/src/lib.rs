@@ -27,7 +27,6 @@ mod npy;
 mod onnx;
 pub mod pickle;
 pub mod policy;
-mod proto;
 mod safetensors;
 mod tf;
 mod zipsec;
