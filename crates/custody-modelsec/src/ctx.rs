@@ -153,96 +153,7 @@ fn ext_of(name: &str) -> String {
     }
 }
 
-/// HDF5's signature at 0, 512, 1024, 2048, …
-fn hdf5_at(b: &[u8]) -> bool {
-    let mut at = 0usize;
-    loop {
-        match b.get(at..) {
-            Some(s) if s.starts_with(b"\x89HDF\r\n\x1a\n") => return true,
-            Some(_) => {}
-            None => return false,
-        }
-        at = if at == 0 { 512 } else { at.saturating_mul(2) };
-        if at >= b.len() {
-            return false;
-        }
-    }
-}
-
-/// Compressed or archive formats custody does not open.
-fn other_archive(b: &[u8], ext: &str) -> Option<&'static str> {
-    if b.len() >= 4 && b.starts_with(b"BZh") && (b'1'..=b'9').contains(&b[3]) {
-        return Some("bzip2");
-    }
-    if b.starts_with(b"\xFD7zXZ\x00") {
-        return Some("xz");
-    }
-    if b.starts_with(b"\x04\x22\x4D\x18") {
-        return Some("lz4");
-    }
-    if b.starts_with(b"\x28\xB5\x2F\xFD") {
-        return Some("zstd");
-    }
-    if b.starts_with(b"Rar!\x1A\x07") {
-        return Some("rar");
-    }
-    if b.get(257..262) == Some(b"ustar") {
-        return Some("tar");
-    }
-    if b.starts_with(b"\x5D\x00\x00") && matches!(ext, "joblib" | "pkl" | "lzma" | "z") {
-        return Some("lzma");
-    }
-    None
-}
-
-fn zlib_header(b: &[u8]) -> bool {
-    b.len() >= 2 && b[0] & 0x0F == 8 && b[0] >> 4 <= 7 && (u16::from(b[0]) * 256 + u16::from(b[1])) % 31 == 0
-}
-
-/// The deflate data of a gzip member (after its header).
-fn gzip_body(b: &[u8]) -> Option<&[u8]> {
-    let flags = *b.get(3)?;
-    let mut p = 10usize;
-    if flags & 0x04 != 0 {
-        let n = usize::from(u16::from_le_bytes([*b.get(p)?, *b.get(p + 1)?]));
-        p += 2 + n;
-    }
-    for bit in [0x08u8, 0x10] {
-        if flags & bit != 0 {
-            let rest = b.get(p..)?;
-            p += memchr::memchr(0, rest)? + 1;
-        }
-    }
-    if flags & 0x02 != 0 {
-        p += 2;
-    }
-    b.get(p..)
-}
-
-const PICKLE_EXTS: &[&str] = &["pkl", "pickle", "joblib", "dill", "pt", "pth", "bin", "ckpt", "dat", "data", "p"];
-
 const TEMPLATE_FILES: &[&str] = &["tokenizer_config.json", "chat_template.json"];
-
-/// What `b` is: content first; the extension only for formats without a signature.
-pub(crate) fn detect(b: &[u8], ext: &str) -> Option<Format> {
-    let head = &b[..b.len().min(64 << 10)];
-    let mut fmt = custody_formats::sniff(head).or_else(|| hdf5_at(b).then_some(Format::Hdf5)).or_else(|| {
-        // A pickle that breaks early (nullifAI) or carries joblib array data inline does not
-        // sniff as a whole stream: a PROTO header, or a pickle extension and a first opcode
-        // that can start a protocol 0/1 stream, is enough to analyse it.
-        let proto = head.len() >= 3 && head[0] == 0x80 && (2..=5).contains(&head[1]);
-        let ext_hint = PICKLE_EXTS.contains(&ext) && head.first().is_some_and(|c| b"(cil]}".contains(c));
-        (proto || ext_hint).then_some(Format::Pickle)
-    });
-    // Formats without a signature: the extension decides (a SavedModel can look like ONNX).
-    match (ext, fmt) {
-        ("pb", None | Some(Format::Onnx)) if !head.is_empty() => fmt = Some(Format::TfSavedModelPb),
-        ("onnx", None) => fmt = Some(Format::Onnx),
-        ("safetensors", None) if head.len() >= 8 => fmt = Some(Format::Safetensors),
-        _ => {}
-    }
-    fmt
-}
 
 /// Analyse `b` by what it is. Returns the format.
 pub(crate) fn dispatch(
@@ -255,7 +166,7 @@ pub(crate) fn dispatch(
 ) -> Option<Format> {
     let whole = b.len() as u64 >= file_len;
     let ext = ext_of(name);
-    let fmt = detect(b, &ext);
+    let fmt = custody_formats::detect(b, &ext);
     match fmt {
         Some(Format::Pickle) => {
             crate::zipsec::pickle_polyglot(ctx, b, member, depth);
@@ -284,10 +195,10 @@ pub(crate) fn dispatch(
         Some(Format::Gzip) => return compressed(ctx, b, member, depth, name, false).or(fmt),
         Some(_) => {}
         None => {
-            if zlib_header(b) {
+            if custody_formats::zlib_header(b) {
                 return compressed(ctx, b, member, depth, name, true);
             }
-            if let Some(kind) = other_archive(b, &ext) {
+            if let Some(kind) = custody_formats::other_archive(b, &ext) {
                 ctx.uninspectable(
                     member,
                     format!("{kind}-compressed or archived content: custody cannot look inside, so it is not known to be safe"),
@@ -306,7 +217,7 @@ pub(crate) fn dispatch(
 /// gzip or zlib content: inflate (bounded) and analyse what is inside.
 fn compressed(ctx: &mut Ctx, b: &[u8], member: Option<&str>, depth: u32, name: &str, zlib: bool) -> Option<Format> {
     let kind = if zlib { "zlib" } else { "gzip" };
-    let body = if zlib { Some(b) } else { gzip_body(b) };
+    let body = if zlib { Some(b) } else { custody_formats::gzip_body(b) };
     let inner_member = join(member, &format!("({kind} content)"));
     if depth >= crate::MAX_ARCHIVE_DEPTH {
         ctx.uninspectable(member, format!("{kind} data nested too deep to open"), "archive nesting limit");
@@ -320,7 +231,7 @@ fn compressed(ctx: &mut Ctx, b: &[u8], member: Option<&str>, depth: u32, name: &
         Ok((data, done)) => {
             let inner_name = name.strip_suffix(".gz").unwrap_or(name);
             let len = if done { data.len() as u64 } else { data.len() as u64 + 1 };
-            let inner = detect(&data, &ext_of(inner_name));
+            let inner = custody_formats::detect(&data, &ext_of(inner_name));
             match inner {
                 Some(Format::Pickle | Format::TorchLegacy) | Some(Format::Npy) => {}
                 Some(f) if f.is_model() => {}
@@ -362,8 +273,6 @@ fn compressed(ctx: &mut Ctx, b: &[u8], member: Option<&str>, depth: u32, name: &
 mod tests {
     #[test]
     fn helpers() {
-        assert!(super::zlib_header(&[0x78, 0x9c]));
-        assert!(!super::zlib_header(b"PK"));
         assert_eq!(super::join(Some("a.zip"), "b"), "a.zip!b");
         assert_eq!(super::ext_of("x/y.JOBLIB"), "joblib");
     }
