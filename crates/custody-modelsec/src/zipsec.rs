@@ -374,7 +374,7 @@ fn member_content(ctx: &mut Ctx, b: &[u8], e: &Entry, parent: Option<&str>, dept
                 ctx.uninspectable(Some(&m), "archive nested too deep to open", "archive nesting limit");
             } else {
                 let name = e.name.rsplit('/').next().unwrap_or(&e.name);
-                crate::ctx::dispatch(ctx, &data, len, Some(&m), depth + 1, name);
+                crate::dispatch::dispatch(ctx, &data, len, Some(&m), depth + 1, name);
             }
         }
         Kind::Skip => {}
