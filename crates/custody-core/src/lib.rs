@@ -7,13 +7,15 @@
 //! - [`config`]: the `custody.toml` model, parsed with file/line/column errors.
 //! - [`finding`]: findings, severities, locations and the registry of rule codes.
 //! - [`time`]: the one parser of RFC 3339 times and dates every command uses.
-//! - [`text`]: escaping of control characters for human-readable output.
+//! - [`text`]: escaping of control characters for human-readable output, byte sizes.
+//! - [`hex`]: lowercase hex of digests and ids.
 
 pub mod ai_use;
 pub mod applicability;
 pub mod catalog;
 pub mod config;
 pub mod finding;
+pub mod hex;
 pub mod records;
 pub mod role;
 pub mod text;
