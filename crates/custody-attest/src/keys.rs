@@ -4,7 +4,7 @@
 //! `cryptography` writes it (64-column base64, LF line endings).
 
 use crate::error::{AttestError, Result};
-use crate::hex;
+use custody_core::hex;
 use p256::ecdsa::signature::{Signer as _, Verifier as _};
 use p256::ecdsa::{DerSignature, Signature, SigningKey, VerifyingKey};
 use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};

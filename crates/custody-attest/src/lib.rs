@@ -19,7 +19,6 @@ pub mod dsse;
 mod error;
 pub mod fsutil;
 pub mod hashing;
-pub mod hex;
 pub mod keys;
 pub mod manifest;
 pub mod sign;

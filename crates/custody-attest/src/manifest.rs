@@ -2,7 +2,7 @@
 //! re-hash, and the in-toto Statement v1 carrying the model-signing v1.0 predicate.
 
 use crate::error::{AttestError, Result};
-use crate::hex;
+use custody_core::hex;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;

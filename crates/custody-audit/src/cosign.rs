@@ -73,7 +73,7 @@ impl CosignerKey {
         let mut raw = vec![ALG_COSIGNATURE_V1];
         raw.extend_from_slice(public_key);
         let id = key_id(name, public_key);
-        format!("{name}+{}+{}", id.iter().map(|b| format!("{b:02x}")).collect::<String>(), b64::encode(&raw))
+        format!("{name}+{}+{}", custody_core::hex::encode(&id), b64::encode(&raw))
     }
 
     pub fn name(&self) -> &str {
@@ -119,7 +119,7 @@ impl CosignerKey {
 
 impl fmt::Debug for CosignerKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CosignerKey({}+{})", self.name, self.id.iter().map(|b| format!("{b:02x}")).collect::<String>())
+        write!(f, "CosignerKey({}+{})", self.name, custody_core::hex::encode(&self.id))
     }
 }
 

@@ -84,7 +84,7 @@ fn key_id(name: &str, public_key: &[u8; 32]) -> [u8; 4] {
 }
 
 fn hex4(id: &[u8; 4]) -> String {
-    id.iter().map(|b| format!("{b:02x}")).collect()
+    custody_core::hex::encode(id)
 }
 
 /// 8 hex digits (either case, as Go's `strconv.ParseUint(_, 16, 32)` accepts).

@@ -9,13 +9,15 @@
 //!   the reconciliation of a scan with what systems declare.
 //! - [`finding`]: findings, severities, locations and the registry of rule codes.
 //! - [`time`]: the one parser of RFC 3339 times and dates every command uses.
-//! - [`text`]: escaping of control characters for human-readable output.
+//! - [`text`]: escaping of control characters for human-readable output, byte sizes.
+//! - [`hex`]: lowercase hex of digests and ids.
 
 pub mod ai_use;
 pub mod applicability;
 pub mod catalog;
 pub mod config;
 pub mod finding;
+pub mod hex;
 pub mod integrity;
 pub mod ownership;
 pub mod records;

@@ -67,8 +67,42 @@ pub fn check_actor(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The units of [`size`]: powers of 1000 (`KB`, `MB`, …) or of 1024 (`KiB`, `MiB`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SizeUnits {
+    Decimal,
+    Binary,
+}
+
+/// A byte count for people: `999 B`, `1.5 MB`, `1.2 KiB`; whole bytes below the first unit,
+/// else `decimals` digits after the point, up to terabytes. The one byte-size formatter.
+pub fn size(n: u64, units: SizeUnits, decimals: usize) -> String {
+    let (step, names) = match units {
+        SizeUnits::Decimal => (1000.0, ["B", "KB", "MB", "GB", "TB"]),
+        SizeUnits::Binary => (1024.0, ["B", "KiB", "MiB", "GiB", "TiB"]),
+    };
+    let mut v = n as f64;
+    let mut i = 0;
+    while v >= step && i + 1 < names.len() {
+        v /= step;
+        i += 1;
+    }
+    if i == 0 { format!("{n} B") } else { format!("{v:.decimals$} {}", names[i]) }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sizes() {
+        use super::{SizeUnits::*, size};
+        assert_eq!(size(999, Decimal, 1), "999 B");
+        assert_eq!(size(1_500_000, Decimal, 1), "1.5 MB");
+        assert_eq!(size(1_234_567, Decimal, 2), "1.23 MB");
+        assert_eq!(size(1536, Binary, 1), "1.5 KiB");
+        assert_eq!(size(1023, Binary, 1), "1023 B");
+        assert_eq!(size(u64::MAX, Binary, 1), "16777216.0 TiB");
+    }
+
     use super::*;
 
     #[test]

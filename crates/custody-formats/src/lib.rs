@@ -44,7 +44,7 @@ mod onnx;
 mod openvino;
 mod parquet;
 pub mod pickle;
-mod proto;
+pub mod proto;
 mod pylit;
 mod safetensors;
 mod sniff;
@@ -58,8 +58,9 @@ pub mod zip;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 
+pub use archive::{gzip_body, other_archive, zlib_header};
 pub use gguf::{ggml_type_name, gguf_file_type_name};
-pub use sniff::sniff;
+pub use sniff::{detect, sniff};
 pub use util::{crc32, crc32c, masked_crc32c};
 
 /// Rule code: malformed or truncated model or data file.

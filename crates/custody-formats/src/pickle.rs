@@ -22,33 +22,230 @@ pub const TORCH_LEGACY_MAGIC: &[u8] =
 /// The pickled protocol version (1001) that follows the magic number.
 pub const TORCH_LEGACY_PROTOCOL: &[u8] = &[0x80, 0x02, 0x4d, 0xe9, 0x03, 0x2e];
 
-enum Arg {
-    None,
-    Fixed(usize),
-    Line,
-    TwoLines,
-    /// Length prefix of this many bytes (little-endian), then that many bytes.
-    Counted(usize),
+// ------------------------------------------------------------------------------------------
+// The opcode reader: the one table of pickle opcodes (their names and how each argument is
+// encoded), shared with custody-modelsec's symbolic machine.
+
+/// The opcode's name in CPython's `pickletools` (`"?"` for bytes that are not opcodes).
+pub fn op_name(op: u8) -> &'static str {
+    match op {
+        b'(' => "MARK",
+        b'.' => "STOP",
+        b'0' => "POP",
+        b'1' => "POP_MARK",
+        b'2' => "DUP",
+        b'F' => "FLOAT",
+        b'I' => "INT",
+        b'J' => "BININT",
+        b'K' => "BININT1",
+        b'L' => "LONG",
+        b'M' => "BININT2",
+        b'N' => "NONE",
+        b'P' => "PERSID",
+        b'Q' => "BINPERSID",
+        b'R' => "REDUCE",
+        b'S' => "STRING",
+        b'T' => "BINSTRING",
+        b'U' => "SHORT_BINSTRING",
+        b'V' => "UNICODE",
+        b'X' => "BINUNICODE",
+        b'a' => "APPEND",
+        b'b' => "BUILD",
+        b'c' => "GLOBAL",
+        b'd' => "DICT",
+        b'}' => "EMPTY_DICT",
+        b'e' => "APPENDS",
+        b'g' => "GET",
+        b'h' => "BINGET",
+        b'i' => "INST",
+        b'j' => "LONG_BINGET",
+        b'l' => "LIST",
+        b']' => "EMPTY_LIST",
+        b'o' => "OBJ",
+        b'p' => "PUT",
+        b'q' => "BINPUT",
+        b'r' => "LONG_BINPUT",
+        b's' => "SETITEM",
+        b't' => "TUPLE",
+        b')' => "EMPTY_TUPLE",
+        b'u' => "SETITEMS",
+        b'G' => "BINFLOAT",
+        b'B' => "BINBYTES",
+        b'C' => "SHORT_BINBYTES",
+        0x80 => "PROTO",
+        0x81 => "NEWOBJ",
+        0x82 => "EXT1",
+        0x83 => "EXT2",
+        0x84 => "EXT4",
+        0x85 => "TUPLE1",
+        0x86 => "TUPLE2",
+        0x87 => "TUPLE3",
+        0x88 => "NEWTRUE",
+        0x89 => "NEWFALSE",
+        0x8a => "LONG1",
+        0x8b => "LONG4",
+        0x8c => "SHORT_BINUNICODE",
+        0x8d => "BINUNICODE8",
+        0x8e => "BINBYTES8",
+        0x8f => "EMPTY_SET",
+        0x90 => "ADDITEMS",
+        0x91 => "FROZENSET",
+        0x92 => "NEWOBJ_EX",
+        0x93 => "STACK_GLOBAL",
+        0x94 => "MEMOIZE",
+        0x95 => "FRAME",
+        0x96 => "BYTEARRAY8",
+        0x97 => "NEXT_BUFFER",
+        0x98 => "READONLY_BUFFER",
+        _ => "?",
+    }
 }
 
-fn arg(op: u8) -> Option<Arg> {
-    use Arg::*;
-    Some(match op {
-        b'(' | b'.' | b'0' | b'1' | b'2' | b'N' | b'Q' | b'R' | b'a' | b'b' | b'd' | b'e' | b'l' | b'o' | b's'
-        | b't' | b'u' | b')' | b']' | b'}' => None,
-        0x81 | 0x85..=0x89 | 0x8f..=0x94 | 0x97 | 0x98 => None,
-        b'F' | b'I' | b'L' | b'P' | b'S' | b'V' | b'g' | b'p' => Line,
-        b'c' | b'i' => TwoLines,
-        b'K' | b'h' | b'q' | 0x80 | 0x82 => Fixed(1),
-        b'M' | 0x83 => Fixed(2),
-        b'J' | b'j' | b'r' | 0x84 => Fixed(4),
-        b'G' | 0x95 => Fixed(8),
-        b'U' | b'C' | 0x8a | 0x8c => Counted(1),
-        b'T' | b'X' | b'B' | 0x8b => Counted(4),
-        0x8d | 0x8e | 0x96 => Counted(8),
-        _ => return Option::None,
-    })
+/// A decoded opcode argument, borrowed from the input.
+#[derive(Debug, Clone, Copy)]
+pub enum Arg<'a> {
+    None,
+    /// Fixed-size unsigned or signed integer argument.
+    Int(i64),
+    /// A newline-terminated line (without the newline).
+    Line(&'a [u8]),
+    /// Two lines (GLOBAL, INST).
+    Lines(&'a [u8], &'a [u8]),
+    /// Length-prefixed data: (offset of the data in the buffer, length).
+    Data(usize, usize),
+    /// 8 raw bytes (BINFLOAT, FRAME length is decoded into Int).
+    Skip,
 }
+
+#[derive(Debug, Clone, Copy)]
+pub struct Op<'a> {
+    pub code: u8,
+    /// Offset of the opcode byte.
+    pub at: usize,
+    /// Offset just past its argument.
+    pub end: usize,
+    pub arg: Arg<'a>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadErr {
+    /// The input ends inside the opcode.
+    Truncated,
+    /// Not an opcode.
+    Invalid(u8),
+    /// A length the loader rejects (negative, or larger than the address space).
+    BadLength,
+}
+
+/// Up to 8 little-endian bytes as an unsigned integer (extra bytes are ignored).
+pub fn le(b: &[u8]) -> u64 {
+    let mut v = [0u8; 8];
+    let n = b.len().min(8);
+    v[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(v)
+}
+
+fn line(b: &[u8], from: usize) -> Result<(&[u8], usize), ReadErr> {
+    let rest = b.get(from..).ok_or(ReadErr::Truncated)?;
+    match memchr::memchr(b'\n', rest) {
+        Some(n) => Ok((&rest[..n], from + n + 1)),
+        None => Err(ReadErr::Truncated),
+    }
+}
+
+fn counted(b: &[u8], at: usize, width: usize, signed: bool) -> Result<Op<'static>, ReadErr> {
+    let p = at + 1;
+    let raw = b.get(p..p + width).ok_or(ReadErr::Truncated)?;
+    let len = le(raw);
+    let len = if signed && width == 4 {
+        let s = len as u32 as i32;
+        if s < 0 {
+            return Err(ReadErr::BadLength);
+        }
+        s as u64
+    } else {
+        len
+    };
+    let len = usize::try_from(len).map_err(|_| ReadErr::BadLength)?;
+    let start = p + width;
+    let end = start.checked_add(len).ok_or(ReadErr::BadLength)?;
+    if end > b.len() {
+        return Err(ReadErr::Truncated);
+    }
+    Ok(Op { code: b[at], at, end, arg: Arg::Data(start, len) })
+}
+
+fn fixed(b: &[u8], at: usize, width: usize, signed: bool) -> Result<Op<'static>, ReadErr> {
+    let raw = b.get(at + 1..at + 1 + width).ok_or(ReadErr::Truncated)?;
+    let v = le(raw);
+    let v = match (signed, width) {
+        (true, 4) => i64::from(v as u32 as i32),
+        _ => v as i64,
+    };
+    Ok(Op { code: b[at], at, end: at + 1 + width, arg: Arg::Int(v) })
+}
+
+/// Decode the opcode at `at` and its argument (borrowed), as CPython's `_pickle` reads it.
+/// Total: every byte string gives an opcode or a [`ReadErr`].
+pub fn read_op(b: &[u8], at: usize) -> Result<Op<'_>, ReadErr> {
+    let code = *b.get(at).ok_or(ReadErr::Truncated)?;
+    let simple = |end| Ok(Op { code, at, end, arg: Arg::None });
+    match code {
+        b'('
+        | b'.'
+        | b'0'
+        | b'1'
+        | b'2'
+        | b'N'
+        | b'Q'
+        | b'R'
+        | b'a'
+        | b'b'
+        | b'd'
+        | b'}'
+        | b'e'
+        | b'l'
+        | b']'
+        | b'o'
+        | b's'
+        | b't'
+        | b')'
+        | b'u'
+        | 0x81
+        | 0x85..=0x89
+        | 0x8f..=0x94
+        | 0x97
+        | 0x98 => simple(at + 1),
+        b'F' | b'I' | b'L' | b'P' | b'S' | b'V' | b'g' | b'p' => {
+            let (l, end) = line(b, at + 1)?;
+            Ok(Op { code, at, end, arg: Arg::Line(l) })
+        }
+        b'c' | b'i' => {
+            let (a, mid) = line(b, at + 1)?;
+            let (n, end) = line(b, mid)?;
+            Ok(Op { code, at, end, arg: Arg::Lines(a, n) })
+        }
+        b'K' | b'h' | b'q' | 0x80 | 0x82 => fixed(b, at, 1, false),
+        b'M' | 0x83 => fixed(b, at, 2, false),
+        b'J' => fixed(b, at, 4, true),
+        b'j' | b'r' | 0x84 => fixed(b, at, 4, false),
+        b'G' => {
+            if at + 9 > b.len() {
+                return Err(ReadErr::Truncated);
+            }
+            Ok(Op { code, at, end: at + 9, arg: Arg::Skip })
+        }
+        0x95 => fixed(b, at, 8, false),
+        b'U' | b'C' | 0x8a | 0x8c => counted(b, at, 1, false),
+        b'T' | 0x8b => counted(b, at, 4, true),
+        b'X' | b'B' => counted(b, at, 4, false),
+        0x8d | 0x8e | 0x96 => counted(b, at, 8, false),
+        other => Err(ReadErr::Invalid(other)),
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Sniffing
 
 fn line_ok(op: u8, line: &[u8]) -> bool {
     let printable = |l: &[u8]| l.iter().all(|&b| (0x20..0x7f).contains(&b));
@@ -74,51 +271,43 @@ enum Walk {
     Invalid,
 }
 
+/// Whether an opcode exists only in the binary protocols (1 and up).
+fn binary_op(op: u8) -> bool {
+    op >= 0x80 || matches!(op, b'}' | b']' | b')' | b'q' | b'K' | b'M' | b'J' | b'X' | b'U' | b'T' | b'h' | b'G')
+}
+
 fn walk(b: &[u8], mut pos: usize, max_ops: usize) -> (Walk, bool) {
     let mut ops = 0;
     let mut binary = false;
     while ops < max_ops {
-        let Some(&op) = b.get(pos) else { return (Walk::End(ops), binary) };
-        let Some(a) = arg(op) else { return (Walk::Invalid, binary) };
-        binary |= op >= 0x80
-            || matches!(op, b'}' | b']' | b')' | b'q' | b'K' | b'M' | b'J' | b'X' | b'U' | b'T' | b'h' | b'G');
-        pos += 1;
-        ops += 1;
-        match a {
-            Arg::None => {}
-            Arg::Fixed(n) => pos += n,
-            Arg::Line | Arg::TwoLines => {
-                let lines = if matches!(a, Arg::TwoLines) { 2 } else { 1 };
-                for _ in 0..lines {
-                    let Some(nl) = b.get(pos..).and_then(|s| s.iter().position(|&c| c == b'\n')) else {
-                        return (Walk::End(ops), binary);
-                    };
-                    if !line_ok(op, &b[pos..pos + nl]) {
-                        return (Walk::Invalid, binary);
-                    }
-                    pos += nl + 1;
-                }
-            }
-            Arg::Counted(n) => {
-                let Some(len) = b.get(pos..pos + n) else { return (Walk::End(ops), binary) };
-                let mut v = [0u8; 8];
-                v[..n].copy_from_slice(len);
-                let len = u64::from_le_bytes(v);
-                if n == 4 && op == 0x8b && len > u64::from(u32::MAX) {
+        let Some(&code) = b.get(pos) else { return (Walk::End(ops), binary) };
+        let op = match read_op(b, pos) {
+            Ok(op) => op,
+            Err(ReadErr::Invalid(_)) => return (Walk::Invalid, binary),
+            // The head ends inside this opcode; a first line already there must still be sane.
+            Err(ReadErr::Truncated | ReadErr::BadLength) => {
+                binary |= binary_op(code);
+                let first = b.get(pos + 1..).and_then(|s| s.iter().position(|&c| c == b'\n').map(|n| &s[..n]));
+                if matches!(code, b'c' | b'i') && first.is_some_and(|l| !line_ok(code, l)) {
                     return (Walk::Invalid, binary);
                 }
-                pos = match usize::try_from(len).ok().and_then(|l| (pos + n).checked_add(l)) {
-                    Some(p) => p,
-                    None => return (Walk::End(ops), binary),
-                };
+                return (Walk::End(ops + 1), binary);
             }
+        };
+        binary |= binary_op(code);
+        ops += 1;
+        let lines_ok = match op.arg {
+            Arg::Line(l) => line_ok(code, l),
+            Arg::Lines(a, n) => line_ok(code, a) && line_ok(code, n),
+            _ => true,
+        };
+        if !lines_ok {
+            return (Walk::Invalid, binary);
         }
-        if op == b'.' {
+        if code == b'.' {
             return (Walk::Stop(ops), binary);
         }
-        if pos > b.len() {
-            return (Walk::End(ops), binary);
-        }
+        pos = op.end;
     }
     (Walk::End(ops), binary)
 }
@@ -189,5 +378,17 @@ mod tests {
         assert_eq!(sniff(b"Some text that is not a pickle at all, honestly.\n"), None);
         assert_eq!(sniff(b"\x80\x09"), None);
         assert_eq!(sniff(b"import os\n"), None);
+    }
+
+    #[test]
+    fn reads_opcodes() {
+        let op = read_op(b"cos\nsystem\n", 0).expect("GLOBAL");
+        assert!(matches!(op.arg, Arg::Lines(b"os", b"system")));
+        assert_eq!((op_name(op.code), op.end), ("GLOBAL", 11));
+        assert!(matches!(read_op(b"J\xff\xff\xff\xff", 0).map(|o| o.arg), Ok(Arg::Int(-1))));
+        assert_eq!(read_op(b"T\xff\xff\xff\xff", 0).err(), Some(ReadErr::BadLength));
+        assert_eq!(read_op(b"X\x05\x00\x00\x00ab", 0).err(), Some(ReadErr::Truncated));
+        assert_eq!(read_op(b"\xff", 0).err(), Some(ReadErr::Invalid(0xff)));
+        assert_eq!(read_op(b"", 0).err(), Some(ReadErr::Truncated));
     }
 }

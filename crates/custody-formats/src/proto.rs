@@ -3,10 +3,15 @@
 //! input (zero copy: `raw_data` is never read, only stepped over). Groups (wire types 3 and 4)
 //! and the undefined wire types 6 and 7 are errors, as are field number 0, varints longer than
 //! 10 bytes and lengths past the end of the enclosing message.
+//!
+//! The one protobuf reader of the workspace: `custody-modelsec` walks TensorFlow graphs with it
+//! too, in the loader's [`Fields::lenient`] mode (field number 0 and a tenth varint byte above 1
+//! are read on, as protobuf's own parser reads them, so the analysis is not blinded where the
+//! loader is not), ending quietly at the first malformed field.
 
 /// A decoded field value.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Wire<'a> {
+pub enum Wire<'a> {
     Varint(u64),
     Fixed64,
     Bytes(&'a [u8]),
@@ -14,23 +19,23 @@ pub(crate) enum Wire<'a> {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Field<'a> {
-    pub(crate) num: u64,
-    pub(crate) val: Wire<'a>,
+pub struct Field<'a> {
+    pub num: u64,
+    pub val: Wire<'a>,
     /// Absolute offset of the field's tag.
-    pub(crate) at: usize,
+    pub at: usize,
     /// Absolute offset of a length-delimited value's first byte (else of the value).
-    pub(crate) value_at: usize,
+    pub value_at: usize,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct ProtoError {
-    pub(crate) message: String,
-    pub(crate) at: usize,
+pub struct ProtoError {
+    pub message: String,
+    pub at: usize,
 }
 
 impl<'a> Field<'a> {
-    pub(crate) fn wire_name(&self) -> &'static str {
+    pub fn wire_name(&self) -> &'static str {
         match self.val {
             Wire::Varint(_) => "varint",
             Wire::Fixed64 => "fixed64",
@@ -44,32 +49,37 @@ impl<'a> Field<'a> {
             at: self.at,
         }
     }
-    pub(crate) fn bytes(&self, what: &str) -> Result<&'a [u8], ProtoError> {
+    pub fn bytes(&self, what: &str) -> Result<&'a [u8], ProtoError> {
         match self.val {
             Wire::Bytes(b) => Ok(b),
             _ => Err(self.wrong(what, "length-delimited")),
         }
     }
-    pub(crate) fn varint(&self, what: &str) -> Result<u64, ProtoError> {
+    pub fn varint(&self, what: &str) -> Result<u64, ProtoError> {
         match self.val {
             Wire::Varint(v) => Ok(v),
             _ => Err(self.wrong(what, "varint")),
         }
     }
-    pub(crate) fn string(&self, what: &str) -> Result<String, ProtoError> {
+    pub fn string(&self, what: &str) -> Result<String, ProtoError> {
         let b = self.bytes(what)?;
         Ok(crate::util::text(b, crate::limits::MAX_META_STRING))
     }
 }
 
 /// Read a varint at `pos`; returns the value and the position after it.
-pub(crate) fn varint(buf: &[u8], pos: usize) -> Result<(u64, usize), String> {
+pub fn varint(buf: &[u8], pos: usize) -> Result<(u64, usize), String> {
+    read_varint(buf, pos, true)
+}
+
+/// `strict`: a tenth byte above 1 (bits past 64) is an error; else its high bits are dropped.
+fn read_varint(buf: &[u8], pos: usize, strict: bool) -> Result<(u64, usize), String> {
     let mut v = 0u64;
     for i in 0..10 {
         let Some(&b) = buf.get(pos + i) else {
             return Err("truncated varint".into());
         };
-        if i == 9 && b > 1 {
+        if strict && i == 9 && b > 1 {
             return Err("varint longer than 64 bits".into());
         }
         v |= u64::from(b & 0x7F) << (7 * i);
@@ -81,16 +91,22 @@ pub(crate) fn varint(buf: &[u8], pos: usize) -> Result<(u64, usize), String> {
 }
 
 /// The fields of one message. `base` is the message's absolute offset (for issues).
-pub(crate) struct Fields<'a> {
+pub struct Fields<'a> {
     buf: &'a [u8],
     pos: usize,
     base: usize,
     done: bool,
+    lenient: bool,
 }
 
 impl<'a> Fields<'a> {
-    pub(crate) fn new(buf: &'a [u8], base: usize) -> Fields<'a> {
-        Fields { buf, pos: 0, base, done: false }
+    pub fn new(buf: &'a [u8], base: usize) -> Fields<'a> {
+        Fields { buf, pos: 0, base, done: false, lenient: false }
+    }
+    /// The fields as the loader reads them: field number 0 and over-long tenth varint bytes
+    /// (high bits dropped) are accepted; anything else malformed still ends the walk.
+    pub fn lenient(buf: &'a [u8]) -> Fields<'a> {
+        Fields { buf, pos: 0, base: 0, done: false, lenient: true }
     }
     fn fail(&mut self, message: String, at: usize) -> Option<Result<Field<'a>, ProtoError>> {
         self.done = true;
@@ -105,16 +121,17 @@ impl<'a> Iterator for Fields<'a> {
             return None;
         }
         let at = self.pos;
-        let (tag, p) = match varint(self.buf, at) {
+        let strict = !self.lenient;
+        let (tag, p) = match read_varint(self.buf, at, strict) {
             Ok(x) => x,
             Err(e) => return self.fail(format!("{e} in a field tag"), at),
         };
         let num = tag >> 3;
-        if num == 0 {
+        if num == 0 && strict {
             return self.fail("field number 0".into(), at);
         }
         let (val, end, value_at) = match tag & 7 {
-            0 => match varint(self.buf, p) {
+            0 => match read_varint(self.buf, p, strict) {
                 Ok((v, e)) => (Wire::Varint(v), e, p),
                 Err(e) => return self.fail(format!("{e} (field {num})"), p),
             },
@@ -127,7 +144,7 @@ impl<'a> Iterator for Fields<'a> {
                 None => return self.fail(format!("truncated fixed32 (field {num})"), p),
             },
             2 => {
-                let (len, q) = match varint(self.buf, p) {
+                let (len, q) = match read_varint(self.buf, p, strict) {
                     Ok(x) => x,
                     Err(e) => return self.fail(format!("{e} in a length (field {num})"), p),
                 };
@@ -146,9 +163,23 @@ impl<'a> Iterator for Fields<'a> {
     }
 }
 
+/// The fields of a message as the loader reads them ([`Fields::lenient`]), ending at the first
+/// malformed one.
+pub fn lenient_fields(buf: &[u8]) -> impl Iterator<Item = Field<'_>> {
+    Fields::lenient(buf).map_while(Result::ok)
+}
+
+/// The bytes of every length-delimited field `num` ([`lenient_fields`]).
+pub fn bytes_of(buf: &[u8], num: u64) -> impl Iterator<Item = &[u8]> {
+    lenient_fields(buf).filter_map(move |f| match f.val {
+        Wire::Bytes(s) if f.num == num => Some(s),
+        _ => None,
+    })
+}
+
 /// Packed or unpacked repeated varints (`dims`): a varint field yields one value, a
 /// length-delimited one yields all the varints inside it.
-pub(crate) fn repeated_varints(f: &Field, out: &mut Vec<u64>, max: usize) -> Result<(), ProtoError> {
+pub fn repeated_varints(f: &Field, out: &mut Vec<u64>, max: usize) -> Result<(), ProtoError> {
     match f.val {
         Wire::Varint(v) => {
             if out.len() < max {
@@ -191,5 +222,20 @@ mod tests {
             assert!(r.is_err(), "{bad:?}");
         }
         assert!(varint(&[0xFF; 11], 0).is_err());
+    }
+
+    #[test]
+    fn lenient_reads_on_where_the_loader_does() {
+        // Field 0, then a varint whose tenth byte carries bits past 64, then field 2 "hi".
+        let mut msg = vec![0x00, 0x01, 0x08];
+        msg.extend([0xFF; 9]);
+        msg.extend([0x7F, 0x12, 0x02, b'h', b'i']);
+        assert!(Fields::new(&msg, 0).any(|f| f.is_err()));
+        let nums: Vec<u64> = lenient_fields(&msg).map(|f| f.num).collect();
+        assert_eq!(nums, [0, 1, 2]);
+        assert_eq!(bytes_of(&msg, 2).collect::<Vec<_>>(), [b"hi"]);
+        // Other damage still ends the walk, quietly.
+        assert_eq!(lenient_fields(&[0x12, 0x05, b'a']).count(), 0);
+        assert_eq!(lenient_fields(&[0x08, 0x01, 0x0B]).count(), 1);
     }
 }

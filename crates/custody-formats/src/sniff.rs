@@ -72,3 +72,31 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
     }
     None
 }
+
+/// Extensions pickles are saved under (joblib, torch and plain `pickle.dump`).
+const PICKLE_EXTS: &[&str] = &["pkl", "pickle", "joblib", "dill", "pt", "pth", "bin", "ckpt", "dat", "data", "p"];
+
+/// What a loader would take `b` (a whole file or a prefix) for, for a security analysis: the
+/// content first ([`sniff`] of the head, an HDF5 signature anywhere in `b`, and a pickle that
+/// starts like one even where the head does not sniff as a whole stream), then the extension
+/// for the formats without a signature (TensorFlow `pb`, `onnx`, `safetensors`). `ext` is
+/// lowercase, without the dot.
+pub fn detect(b: &[u8], ext: &str) -> Option<Format> {
+    let head = &b[..b.len().min(limits::SNIFF_LEN)];
+    let mut fmt = sniff(head).or_else(|| hdf5::find_signature(b).map(|_| Format::Hdf5)).or_else(|| {
+        // A pickle that breaks early (nullifAI) or carries joblib array data inline does not
+        // sniff as a whole stream: a PROTO header, or a pickle extension and a first opcode
+        // that can start a protocol 0/1 stream, is enough to analyse it.
+        let proto = head.len() >= 3 && head[0] == 0x80 && (2..=5).contains(&head[1]);
+        let ext_hint = PICKLE_EXTS.contains(&ext) && head.first().is_some_and(|c| b"(cil]}".contains(c));
+        (proto || ext_hint).then_some(Format::Pickle)
+    });
+    // Formats without a signature: the extension decides (a SavedModel can look like ONNX).
+    match (ext, fmt) {
+        ("pb", None | Some(Format::Onnx)) if !head.is_empty() => fmt = Some(Format::TfSavedModelPb),
+        ("onnx", None) => fmt = Some(Format::Onnx),
+        ("safetensors", None) if head.len() >= 8 => fmt = Some(Format::Safetensors),
+        _ => {}
+    }
+    fmt
+}

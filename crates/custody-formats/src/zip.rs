@@ -417,25 +417,99 @@ impl Names {
     }
 }
 
-/// Member names from the local headers at the start of `head` (at most 256).
+/// Member names from the local headers at the start of `head` (at most 256; the walk stops
+/// after a member whose data is followed by a data descriptor).
 fn local_names(head: &[u8]) -> Vec<String> {
     let mut names = Vec::new();
-    let mut pos = 0usize;
-    while names.len() < 256 && head.get(pos..).is_some_and(|s| s.starts_with(b"PK\x03\x04")) {
-        let (Some(flags), Some(csize), Some(n), Some(x)) =
-            (le_u16(head, pos + 6), le_u32(head, pos + 18), le_u16(head, pos + 26), le_u16(head, pos + 28))
-        else {
-            break;
-        };
-        let start = pos + 30;
-        let Some(name) = head.get(start..start + usize::from(n)) else { break };
-        names.push(String::from_utf8_lossy(name).into_owned());
-        if flags & 8 != 0 || csize == 0xFFFF_FFFF {
+    for e in local_headers(head).take(256) {
+        let last = e.flags & 8 != 0 || e.data_offset.is_none();
+        names.push(e.name);
+        if last {
             break;
         }
-        pos = start + usize::from(n) + usize::from(x) + csize as usize;
     }
     names
+}
+
+/// The fixed part and name of the local header at `at`.
+struct LocalHeader<'a> {
+    flags: u16,
+    method: u16,
+    crc32: u32,
+    compressed_size: u32,
+    uncompressed_size: u32,
+    name: &'a [u8],
+    /// Offset of the member's data (after the name and extra field).
+    data_at: usize,
+}
+
+fn local_header(b: &[u8], at: usize) -> Option<LocalHeader<'_>> {
+    if !b.get(at..)?.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let (n, x) = (usize::from(le_u16(b, at + 26)?), usize::from(le_u16(b, at + 28)?));
+    let start = at + 30;
+    Some(LocalHeader {
+        flags: le_u16(b, at + 6)?,
+        method: le_u16(b, at + 8)?,
+        crc32: le_u32(b, at + 14)?,
+        compressed_size: le_u32(b, at + 18)?,
+        uncompressed_size: le_u32(b, at + 22)?,
+        name: b.get(start..start + n)?,
+        data_at: start + n + x,
+    })
+}
+
+/// The name a member's local header gives it (raw bytes), when there is a local header where
+/// the central directory says.
+pub fn local_name<'a>(b: &'a [u8], e: &Entry) -> Option<&'a [u8]> {
+    Some(local_header(b, usize::try_from(e.local_header_offset).ok()?)?.name)
+}
+
+/// Walk the local headers from the start of `b` (an archive without a usable central
+/// directory, or a prefix of one), each as an [`Entry`] with its offsets. A member whose data
+/// cannot be located (sizes in a data descriptor or a ZIP64 extra field, or data past the end
+/// of `b`) comes with `data_offset: None` and ends the walk; so does anything that is not a
+/// local header. Callers bound the count.
+pub fn local_headers(b: &[u8]) -> LocalHeaders<'_> {
+    LocalHeaders { b, pos: 0, done: false }
+}
+
+/// See [`local_headers`].
+pub struct LocalHeaders<'a> {
+    b: &'a [u8],
+    pos: usize,
+    done: bool,
+}
+
+impl Iterator for LocalHeaders<'_> {
+    type Item = Entry;
+    fn next(&mut self) -> Option<Entry> {
+        if self.done {
+            return None;
+        }
+        let at = self.pos;
+        let Some(h) = local_header(self.b, at) else {
+            self.done = true;
+            return None;
+        };
+        let sized = !(h.flags & 8 != 0 && h.compressed_size == 0) && h.compressed_size != u32::MAX;
+        let end = h.data_at.checked_add(h.compressed_size as usize).filter(|&e| sized && e <= self.b.len());
+        match end {
+            Some(end) => self.pos = end,
+            None => self.done = true,
+        }
+        Some(Entry {
+            name: String::from_utf8_lossy(h.name).into_owned(),
+            method: h.method,
+            flags: h.flags,
+            crc32: h.crc32,
+            compressed_size: u64::from(h.compressed_size),
+            uncompressed_size: u64::from(h.uncompressed_size),
+            local_header_offset: off(at),
+            data_offset: end.map(|_| off(h.data_at)),
+        })
+    }
 }
 
 /// Classify a zip from its head: the central directory if the head holds the whole archive,
@@ -686,5 +760,46 @@ fn npz(b: &[u8], arch: &Archive, meta: &mut ModelMeta, sink: &mut Sink) {
     meta.parameter_count = if broken { None } else { params };
     if !objects.is_empty() {
         meta.set_extra("object_members", objects.join(","));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local(name: &[u8], flags: u16, data: &[u8], csize: u32) -> Vec<u8> {
+        let mut v = b"PK\x03\x04\x14\x00".to_vec();
+        v.extend(flags.to_le_bytes());
+        v.extend([0u8; 6]); // method 0, time, date
+        v.extend(crate::util::crc32(data).to_le_bytes());
+        v.extend(csize.to_le_bytes());
+        v.extend((data.len() as u32).to_le_bytes());
+        v.extend((name.len() as u16).to_le_bytes());
+        v.extend([0u8; 2]);
+        v.extend(name);
+        v.extend(data);
+        v
+    }
+
+    #[test]
+    fn walks_local_headers() {
+        let mut b = local(b"a/data.pkl", 0, b"xy", 2);
+        b.extend(local(b"b", 8, b"", 0));
+        b.extend(local(b"c", 0, b"z", 1));
+        let es: Vec<Entry> = local_headers(&b).collect();
+        assert_eq!(es.len(), 2, "stops after the member sized by a data descriptor");
+        assert_eq!((es[0].name.as_str(), es[0].data_offset, es[0].compressed_size), ("a/data.pkl", Some(40), 2));
+        assert_eq!((es[1].name.as_str(), es[1].data_offset), ("b", None));
+        assert_eq!(local_names(&b), ["a/data.pkl", "b"]);
+        assert_eq!(local_name(&b, &es[1]), Some(&b"b"[..]));
+        // Data past the end: listed, not located; a truncated header: nothing.
+        let cut = &b[..41];
+        assert_eq!(local_headers(cut).map(|e| e.data_offset).collect::<Vec<_>>(), [None]);
+        assert_eq!(local_headers(&b[..20]).count(), 0);
+        // A non-zero size with a data descriptor is trusted by the walk; the name listing stops.
+        let mut d = local(b"x", 8, b"q", 1);
+        d.extend(local(b"y", 0, b"", 0));
+        assert_eq!(local_headers(&d).count(), 2);
+        assert_eq!(local_names(&d), ["x"]);
     }
 }

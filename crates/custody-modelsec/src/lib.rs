@@ -20,6 +20,7 @@
 
 pub mod codes;
 mod ctx;
+mod dispatch;
 mod gguf;
 mod jinja;
 mod keras;
@@ -27,7 +28,6 @@ mod npy;
 mod onnx;
 pub mod pickle;
 pub mod policy;
-mod proto;
 mod safetensors;
 mod tf;
 mod zipsec;
@@ -89,7 +89,7 @@ pub fn analyze(path: &str, bytes: &[u8], file_len: u64) -> Analysis {
     let mut ctx = ctx::Ctx::new(path);
     let file_len = file_len.max(bytes.len() as u64);
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let format = ctx::dispatch(&mut ctx, bytes, file_len, None, 0, name);
+    let format = dispatch::dispatch(&mut ctx, bytes, file_len, None, 0, name);
     ctx.finish(format)
 }
 

@@ -136,7 +136,7 @@ pub(crate) fn analyze(ctx: &mut Ctx, b: &[u8], file_len: u64, member: Option<&st
             && let Some(t) = tail
         {
             let m = crate::ctx::join(member, &format!("(trailing data at {at:#x})"));
-            crate::ctx::dispatch(ctx, t, t.len() as u64, Some(&m), depth + 1, "");
+            crate::dispatch::dispatch(ctx, t, t.len() as u64, Some(&m), depth + 1, "");
         }
     }
 }

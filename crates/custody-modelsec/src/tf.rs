@@ -9,7 +9,7 @@
 
 use crate::codes;
 use crate::ctx::Ctx;
-use crate::proto::{Val, bytes_of, fields};
+use custody_formats::proto::{Wire, bytes_of, lenient_fields as fields};
 use std::collections::BTreeMap;
 
 const PYTHON_OPS: &[&str] = &["PyFunc", "PyFuncStateless", "EagerPyFunc", "PyCall"];
@@ -46,9 +46,9 @@ impl Graph {
         if depth > MAX_DEPTH {
             return;
         }
-        for (n, v) in fields(b) {
-            let Val::Bytes(s) = v else { continue };
-            match n {
+        for f in fields(b) {
+            let Wire::Bytes(s) = f.val else { continue };
+            match f.num {
                 1 => self.node(s),
                 2 => {
                     for f in bytes_of(s, 1) {
@@ -69,9 +69,9 @@ impl Graph {
         }
         let mut name = String::new();
         let mut op = String::new();
-        for (n, v) in fields(b) {
-            let Val::Bytes(s) = v else { continue };
-            match n {
+        for f in fields(b) {
+            let Wire::Bytes(s) = f.val else { continue };
+            match f.num {
                 1 => name = String::from_utf8_lossy(&s[..s.len().min(256)]).into_owned(),
                 2 => op = String::from_utf8_lossy(&s[..s.len().min(256)]).into_owned(),
                 5 => self.attr(s),
@@ -85,9 +85,9 @@ impl Graph {
 
     fn attr(&mut self, entry: &[u8]) {
         for value in bytes_of(entry, 2) {
-            for (n, v) in fields(value) {
-                let Val::Bytes(s) = v else { continue };
-                match n {
+            for f in fields(value) {
+                let Wire::Bytes(s) = f.val else { continue };
+                match f.num {
                     2 => self.string(s),
                     8 => {
                         for sv in bytes_of(s, 8).take(256) {
@@ -119,7 +119,7 @@ pub(crate) fn analyze(ctx: &mut Ctx, b: &[u8], member: Option<&str>) {
     let mut g = Graph::default();
     // A GraphDef starts with node (field 1, bytes); a SavedModel with the schema version (varint).
     match fields(b).next() {
-        Some((1, Val::Bytes(_))) => g.graph(b, 0),
+        Some(f) if f.num == 1 && matches!(f.val, Wire::Bytes(_)) => g.graph(b, 0),
         Some(_) => {
             for mg in bytes_of(b, 2) {
                 for gd in bytes_of(mg, 2) {

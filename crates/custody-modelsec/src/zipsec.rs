@@ -10,14 +10,6 @@ use custody_formats::zip::{self, Entry};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-fn le16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes([*b.get(at)?, *b.get(at + 1)?]))
-}
-
-fn le32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes([*b.get(at)?, *b.get(at + 1)?, *b.get(at + 2)?, *b.get(at + 3)?]))
-}
-
 /// `torch.save` storages: `<archive>/data/<digits>` (raw tensor bytes, never unpickled).
 fn is_storage(name: &str) -> bool {
     let mut parts = name.rsplit('/');
@@ -170,10 +162,7 @@ fn analyze_archive(ctx: &mut Ctx, b: &[u8], arch: &zip::Archive, member: Option<
             );
         }
         // Local header name vs central directory name.
-        if let Ok(lh) = usize::try_from(e.local_header_offset)
-            && b.get(lh..lh + 4) == Some(b"PK\x03\x04")
-            && let Some(nl) = le16(b, lh + 26)
-            && let Some(local) = b.get(lh + 30..lh + 30 + usize::from(nl))
+        if let Some(local) = zip::local_name(b, e)
             && String::from_utf8_lossy(local) != e.name.as_str()
         {
             ctx.add(
@@ -385,7 +374,7 @@ fn member_content(ctx: &mut Ctx, b: &[u8], e: &Entry, parent: Option<&str>, dept
                 ctx.uninspectable(Some(&m), "archive nested too deep to open", "archive nesting limit");
             } else {
                 let name = e.name.rsplit('/').next().unwrap_or(&e.name);
-                crate::ctx::dispatch(ctx, &data, len, Some(&m), depth + 1, name);
+                crate::dispatch::dispatch(ctx, &data, len, Some(&m), depth + 1, name);
             }
         }
         Kind::Skip => {}
@@ -394,41 +383,13 @@ fn member_content(ctx: &mut Ctx, b: &[u8], e: &Entry, parent: Option<&str>, dept
 
 /// Walk local headers from the start (no usable central directory, or only a prefix).
 fn local_scan(ctx: &mut Ctx, b: &[u8], member: Option<&str>, depth: u32, fmt: Format) {
-    let mut pos = 0usize;
-    let mut n = 0;
-    while n < 100_000 && b.get(pos..pos + 4) == Some(b"PK\x03\x04") {
-        n += 1;
-        let (Some(flags), Some(method), Some(crc), Some(csize), Some(usize_), Some(nl), Some(xl)) = (
-            le16(b, pos + 6),
-            le16(b, pos + 8),
-            le32(b, pos + 14),
-            le32(b, pos + 18),
-            le32(b, pos + 22),
-            le16(b, pos + 26),
-            le16(b, pos + 28),
-        ) else {
-            break;
-        };
-        let Some(name) = b.get(pos + 30..pos + 30 + usize::from(nl)) else { break };
-        let data = pos + 30 + usize::from(nl) + usize::from(xl);
-        if flags & 8 != 0 && csize == 0 {
-            break; // sizes are in a data descriptor after the data: cannot skip
+    for e in zip::local_headers(b).take(100_000) {
+        if e.data_offset.is_none() {
+            break; // sizes in a data descriptor after the data, or data past the end: cannot read
         }
-        let e = Entry {
-            name: String::from_utf8_lossy(name).into_owned(),
-            method,
-            flags,
-            crc32: crc,
-            compressed_size: u64::from(csize),
-            uncompressed_size: u64::from(usize_),
-            local_header_offset: pos as u64,
-            data_offset: Some(data as u64),
-        };
-        let Some(end) = data.checked_add(csize as usize).filter(|&x| x <= b.len()) else { break };
         if !(e.is_dir() || (matches!(fmt, Format::PytorchZip | Format::TorchScript) && is_storage(&e.name))) {
             member_content(ctx, b, &e, member, depth, fmt);
         }
-        pos = end;
     }
 }
 

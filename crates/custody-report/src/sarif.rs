@@ -84,7 +84,7 @@ fn fingerprint(f: &Finding) -> String {
     h.update([0]);
     h.update(f.message.as_bytes());
     let d = h.finalize();
-    let hex: String = d.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let hex = custody_core::hex::encode(&d[..d.len().min(8)]);
     format!("{hex}:{}", f.location.line.unwrap_or(1))
 }
 

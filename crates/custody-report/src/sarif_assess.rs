@@ -43,7 +43,7 @@ fn gap_result(p: &ProvisionResult, index: usize, config_uri: &str) -> Value {
         text.push_str(&format!(" To close: {c}"));
     }
     let h = Sha256::digest(format!("{}\0{}", p.id, p.status).as_bytes());
-    let fp: String = h.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let fp = custody_core::hex::encode(&h[..h.len().min(8)]);
     json!({
         "ruleId": rule_id(&p.id),
         "ruleIndex": index,

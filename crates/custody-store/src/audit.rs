@@ -361,5 +361,5 @@ pub fn scan_digest(assets: &[AssetRow], findings: &[Finding]) -> String {
 
 pub fn hex_sha256(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    custody_core::hex::encode(&Sha256::digest(bytes))
 }

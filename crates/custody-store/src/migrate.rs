@@ -17,8 +17,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
 
 pub(crate) fn checksum(sql: &str) -> String {
-    let d = Sha256::digest(sql.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    custody_core::hex::encode(&Sha256::digest(sql.as_bytes()))
 }
 
 #[cfg(test)]

@@ -46,7 +46,7 @@ fn sha256_file(path: &Path) -> Option<String> {
         return None;
     }
     let bytes = std::fs::read(path).ok()?;
-    Some(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+    Some(custody_core::hex::encode(&Sha256::digest(&bytes)))
 }
 
 fn records<T: DeserializeOwned>(store: &dyn Store, kind: &str, out: &Output) -> Result<Vec<Recorded<T>>, Failure> {

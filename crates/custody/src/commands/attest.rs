@@ -11,13 +11,14 @@ use custody_attest::snapshot::{self, Guard, ObjectStore, TargetRules};
 use custody_attest::verify::{self as av, Trust};
 use custody_attest::{
     AttestError, Bundle, Change, Difference, HashAlg, Manifest, Method, PrivateKey, PublicKey, SignOptions,
-    VerifyReport, fsutil, hex, keys, sign, x509,
+    VerifyReport, fsutil, keys, sign, x509,
 };
 use custody_cli::{
     DiffArgs, Format, GlobalArgs, KeygenArgs, RestoreArgs, SignArgs, SignHash, SignMethod, SnapshotArgs, VerifyArgs,
 };
 use custody_core::IntegrityKind;
 use custody_core::Outcome as EventOutcome;
+use custody_core::hex;
 use custody_store::{AttestEvent, SnapshotFileRow, SnapshotRecord, Store};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -64,14 +65,7 @@ fn canonical(p: &Path) -> String {
 }
 
 fn human(bytes: u64) -> String {
-    const U: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = bytes as f64;
-    let mut i = 0;
-    while v >= 1000.0 && i + 1 < U.len() {
-        v /= 1000.0;
-        i += 1;
-    }
-    if i == 0 { format!("{bytes} B") } else { format!("{v:.2} {}", U[i]) }
+    custody_core::text::size(bytes, custody_core::text::SizeUnits::Decimal, 2)
 }
 
 fn ser_json(m: &Manifest) -> Value {

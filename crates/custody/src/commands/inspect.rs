@@ -92,14 +92,7 @@ fn style(s: Severity) -> Style {
 }
 
 fn human(n: u64) -> String {
-    const U: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut i = 0;
-    while v >= 1024.0 && i < U.len() - 1 {
-        v /= 1024.0;
-        i += 1;
-    }
-    if i == 0 { format!("{n} B") } else { format!("{v:.1} {}", U[i]) }
+    custody_core::text::size(n, custody_core::text::SizeUnits::Binary, 1)
 }
 
 fn table(

@@ -31,7 +31,7 @@ fn hash_file(path: &Path) -> Result<String, Failure> {
         }
         h.update(&buf[..n]);
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(custody_core::hex::encode(&h.finalize()))
 }
 
 fn rel(ws: &Workspace, p: &Path) -> String {

@@ -634,14 +634,7 @@ fn spawn_progress(p: Arc<Progress>, done: Arc<AtomicBool>) -> std::thread::JoinH
 }
 
 pub fn human(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = bytes as f64;
-    let mut u = 0;
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1000.0;
-        u += 1;
-    }
-    if u == 0 { format!("{bytes} B") } else { format!("{v:.1} {}", UNITS[u]) }
+    custody_core::text::size(bytes, custody_core::text::SizeUnits::Decimal, 1)
 }
 
 fn short_meta(a: &Asset) -> String {

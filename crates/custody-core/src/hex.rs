@@ -1,5 +1,6 @@
-//! Lowercase hex.
+//! Lowercase hex: the one encoder of digests and key ids in the workspace (and its decoder).
 
+/// Lowercase hex of `b`.
 pub fn encode(b: &[u8]) -> String {
     const D: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(b.len() * 2);
