@@ -304,9 +304,18 @@ pub struct AuditView {
     pub checkpoints: Vec<(u64, String)>,
     /// Every record row, superseded ones included, by id.
     pub records: Vec<StoredRecord>,
-    /// For each scan a `scan` entry names: its id and the digest recomputed from its rows
-    /// (`None` when the scan is gone).
-    pub scan_digests: Vec<(i64, Option<String>)>,
+    /// For each scan a `scan` entry names: what its stored rows hash to now.
+    pub scan_digests: Vec<ScanDigest>,
+}
+
+/// A recorded scan's content as it hashes now, to compare with what its audit entry logged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanDigest {
+    pub id: i64,
+    /// [`scan_digest`] of its assets and findings; `None` when the scan is gone.
+    pub content: Option<String>,
+    /// SHA-256 of its stored ownership (which systems claim what); `None` when it has none.
+    pub ownership: Option<String>,
 }
 
 /// What custody needs from a store.

@@ -903,6 +903,9 @@ impl Store for SqliteStore {
                 "assets": scan.assets.len(),
                 "findings": scan.findings.len(),
                 "content_sha256": crate::audit::scan_digest(&scan.assets, &scan.findings),
+                // Which systems claim which asset is a fact of the scan too: logged so an edit
+                // of it is caught.
+                "ownership_sha256": ownership.as_deref().map(|o| crate::audit::hex_sha256(o.as_bytes())),
             }),
             None,
         )?;
@@ -1281,7 +1284,16 @@ impl Store for SqliteStore {
             if e.kind == "scan"
                 && let Some(id) = e.payload.get("scan").and_then(serde_json::Value::as_i64)
             {
-                scan_digests.push((id, self.scan_digest_on(&tx, id)?));
+                let ownership: Option<String> = tx
+                    .query_row("SELECT ownership_json FROM scan WHERE id = ?1", params![id], |r| r.get(0))
+                    .optional()
+                    .map_err(|e| self.map(e))?
+                    .flatten();
+                scan_digests.push(crate::ScanDigest {
+                    id,
+                    content: self.scan_digest_on(&tx, id)?,
+                    ownership: ownership.map(|o| crate::audit::hex_sha256(o.as_bytes())),
+                });
             }
         }
         let view = crate::AuditView {

@@ -174,7 +174,7 @@ pub fn check(view: &AuditView, outside: &[(String, String)]) -> Result<Checked, 
             }
         }
     }
-    let digests: HashMap<i64, Option<&str>> = view.scan_digests.iter().map(|(id, d)| (*id, d.as_deref())).collect();
+    let digests: HashMap<i64, &crate::ScanDigest> = view.scan_digests.iter().map(|d| (d.id, d)).collect();
     for (e, _) in entries {
         if e.kind.starts_with("record.") && !logged.contains(&e.seq) {
             problems.push(format!("entry {} logged a {} that is no longer in the records", e.seq, e.kind));
@@ -183,12 +183,21 @@ pub fn check(view: &AuditView, outside: &[(String, String)]) -> Result<Checked, 
             && let Some(id) = e.payload.get("scan").and_then(Value::as_i64)
         {
             let want = e.payload.get("content_sha256").and_then(Value::as_str);
-            match digests.get(&id).copied().flatten() {
+            let found = digests.get(&id).copied();
+            match found.and_then(|d| d.content.as_deref()) {
                 None => problems.push(format!("scan {id} (logged by entry {}) is missing", e.seq)),
                 Some(d) if Some(d) != want => {
                     problems.push(format!("scan {id}: its assets or findings differ from what entry {} logged", e.seq))
                 }
                 Some(_) => {}
+            }
+            // Entries written before ownership was logged have no `ownership_sha256`.
+            if let Some(logged) = e.payload.get("ownership_sha256").filter(|v| !v.is_null())
+                && found.is_some_and(|d| d.content.is_some())
+                && found.and_then(|d| d.ownership.as_deref()) != logged.as_str()
+            {
+                problems
+                    .push(format!("scan {id}: which systems own its assets differs from what entry {} logged", e.seq));
             }
         }
     }

@@ -173,6 +173,10 @@ fn every_direct_edit_of_the_database_is_detected() {
         ("delete a record", "DELETE FROM record WHERE kind = 'training'"),
         ("edit a scan finding", "UPDATE scan_finding SET message = 'nothing to see' WHERE seq = 0"),
         (
+            "edit which system owns an asset",
+            "UPDATE scan SET ownership_json = replace(ownership_json, '\"chat\"', '\"other\"') WHERE ownership_json LIKE '%\"chat\"%'",
+        ),
+        (
             "delete an asset location",
             "DELETE FROM asset_location WHERE rowid = (SELECT min(rowid) FROM asset_location)",
         ),

@@ -8,9 +8,7 @@ use custody_cli::{AuditCommand, Format, GlobalArgs};
 use custody_store::Store;
 use serde_json::json;
 
-fn hex(h: &[u8]) -> String {
-    h.iter().map(|b| format!("{b:02x}")).collect()
-}
+use custody_core::hex::encode as hex;
 
 pub fn run(g: &GlobalArgs, cmd: &AuditCommand, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
