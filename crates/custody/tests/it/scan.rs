@@ -1,6 +1,6 @@
 //! `custody scan`, `graph` and `register` end to end on trees built from fixture writers.
 
-mod common;
+use crate::common;
 use common::{custody, text};
 use std::process::Output;
 

@@ -3,7 +3,7 @@
 //! elsewhere), a deleted key, many writers with `audit verify` and `gate` alongside, an auditor
 //! with read access only, clocks, and the store location from the environment.
 
-mod common;
+use crate::common;
 use common::{NOW, custody, fails, ok, text};
 
 use rusqlite::Connection;

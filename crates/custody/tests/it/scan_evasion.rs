@@ -1,7 +1,7 @@
 //! Nothing lost (issue 10): what the scanner cannot read or clear is reported, never skipped in
 //! silence, and the incremental cache cannot be fooled by setting a file's mtime back.
 
-mod common;
+use crate::common;
 use common::{custody, ok, text};
 use serde_json::Value;
 use std::path::Path;

@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use std::path::Path;
 use std::process::Output;
 
-mod common;
+use crate::common;
 use common::{custody, text};
 
 fn code(o: &Output, want: i32) -> (String, String) {

@@ -1,6 +1,6 @@
 //! `custody release` and `custody decommission` end to end.
 
-mod common;
+use crate::common;
 use common::{code, custody, text};
 
 use custody_formats::fixtures::{self, OnnxModel};

@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
 
-mod common;
+use crate::common;
 use common::{custody, custody_at, ok, text};
 
 fn json(o: &Output) -> Value {

@@ -2,7 +2,7 @@
 //! database (edit, delete, reorder, insert; entries, records, scans, checkpoints) is caught by
 //! `custody audit verify`.
 
-mod common;
+use crate::common;
 use common::{custody, ok, text};
 
 use rusqlite::Connection;

@@ -4,7 +4,7 @@ use custody_modelsec::fixtures::{Kind, samples};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-mod common;
+use crate::common;
 use common::{custody, text};
 
 fn code(o: &Output) -> i32 {

@@ -1,7 +1,7 @@
 //! "Which system owns this asset" has one answer: scan, assess, gate, release and threats agree
 //! on it, whatever the glob, the digest's case, the directory scanned or the file name.
 
-mod common;
+use crate::common;
 use common::{code, custody, fails, json, ok, text};
 
 use custody_formats::fixtures::{self, OnnxModel};

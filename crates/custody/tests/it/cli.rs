@@ -1,7 +1,7 @@
 //! The binary end to end: conventions (exit codes, formats, colour, broken pipes) and the
 //! promises about user data (never overwrite, never recreate, clear errors).
 
-mod common;
+use crate::common;
 use common::{custody, fails, json, ok, text};
 use std::process::{Command, Stdio};
 

@@ -1,7 +1,7 @@
 //! Recorded input is checked before it reaches the append-only log (issue 10): times are real
 //! calendar instants, acquisitions are not in the future, URLs carry no credentials.
 
-mod common;
+use crate::common;
 use common::{custody, custody_at, fails, ok};
 use std::path::Path;
 

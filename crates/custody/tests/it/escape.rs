@@ -1,7 +1,7 @@
 //! Nothing hidden: text from input never reaches a person's terminal or a Markdown/DOT document
 //! with its control or bidi characters raw (issue 10). JSON keeps the exact text.
 
-mod common;
+use crate::common;
 use common::{custody, fails, ok, text};
 use std::path::Path;
 use std::process::{Command, Stdio};
