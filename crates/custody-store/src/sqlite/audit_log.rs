@@ -8,16 +8,10 @@ impl SqliteStore {
         attachment_sha256: Option<&str>,
         at: &str,
     ) -> Result<u64> {
-        let mut conn = self.db()?;
-        let path = self.path.clone();
-        let busy = self.busy_ms;
-        let m = |e| map_err(&path, busy, e);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
-        let mut seal = crate::audit::Seal::new(&self.writer, &path);
-        let seq = seal.append(&tx, at, kind, payload.clone(), attachment_sha256)?;
-        seal.finish(&tx, at)?;
-        tx.commit().map_err(m)?;
-        Ok(seq)
+        self.write(at, |tx, seal, _| {
+            let seq = seal.append(tx, at, kind, payload.clone(), attachment_sha256)?;
+            Ok(seq)
+        })
     }
 
     pub(super) fn audit_entries(&self) -> Result<Vec<(custody_audit::Entry, Vec<u8>)>> {

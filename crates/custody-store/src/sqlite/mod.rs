@@ -70,15 +70,7 @@ impl SqliteStore {
             return Err(StoreError::Missing { path: path.to_path_buf() });
         }
         let store = SqliteStore::connect(path, opts, false)?;
-        match store.state()? {
-            State::Custody => {}
-            State::Empty => {
-                return Err(StoreError::Foreign {
-                    path: path.to_path_buf(),
-                    detail: "the database is empty (was it created by `custody init`?)".into(),
-                });
-            }
-        }
+        store.must_be_custody()?;
         let mut store = store;
         store.migrate(LATEST_VERSION, opts)?;
         Ok(store)
@@ -141,32 +133,8 @@ impl SqliteStore {
             Err(StoreError::Io { .. }) => attempt(&uri("&immutable=1"))?,
             Err(e) => return Err(e),
         };
-        match store.state()? {
-            State::Custody => {}
-            State::Empty => {
-                return Err(StoreError::Foreign {
-                    path: path.to_path_buf(),
-                    detail: "the database is empty (was it created by `custody init`?)".into(),
-                });
-            }
-        }
-        let applied = store.applied(&*store.db()?)?;
-        for (version, sum) in &applied {
-            match MIGRATIONS.iter().find(|(v, _, _)| v == version) {
-                None => {
-                    return Err(StoreError::TooNew {
-                        path: path.to_path_buf(),
-                        found: *version,
-                        supported: LATEST_VERSION,
-                    });
-                }
-                Some((_, _, sql)) if checksum(sql) != *sum => {
-                    return Err(StoreError::MigrationChanged { path: path.to_path_buf(), version: *version });
-                }
-                Some(_) => {}
-            }
-        }
-        let version = applied.iter().map(|(v, _)| *v).max().unwrap_or(0);
+        store.must_be_custody()?;
+        let version = store.checked_version(&store.applied(&*store.db()?)?)?;
         if version < LATEST_VERSION {
             return Err(StoreError::ReadOnly {
                 path: path.to_path_buf(),
@@ -258,22 +226,7 @@ impl SqliteStore {
     fn migrate(&mut self, target: u32, opts: &OpenOptions) -> Result<()> {
         let mut conn = self.db()?;
         let applied = self.applied(&conn)?;
-        for (version, sum) in &applied {
-            match MIGRATIONS.iter().find(|(v, _, _)| v == version) {
-                None => {
-                    return Err(StoreError::TooNew {
-                        path: self.path.clone(),
-                        found: *version,
-                        supported: LATEST_VERSION,
-                    });
-                }
-                Some((_, _, sql)) if checksum(sql) != *sum => {
-                    return Err(StoreError::MigrationChanged { path: self.path.clone(), version: *version });
-                }
-                Some(_) => {}
-            }
-        }
-        let current = applied.iter().map(|(v, _)| *v).max().unwrap_or(0);
+        let current = self.checked_version(&applied)?;
         if current >= target {
             return Ok(());
         }
@@ -311,6 +264,38 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Refuses a database that is not (yet) a custody store.
+    fn must_be_custody(&self) -> Result<()> {
+        match self.state()? {
+            State::Custody => Ok(()),
+            State::Empty => Err(StoreError::Foreign {
+                path: self.path.clone(),
+                detail: "the database is empty (was it created by `custody init`?)".into(),
+            }),
+        }
+    }
+
+    /// The schema version the applied migrations reach, after checking each is one this custody
+    /// knows, unchanged.
+    fn checked_version(&self, applied: &[(u32, String)]) -> Result<u32> {
+        for (version, sum) in applied {
+            match MIGRATIONS.iter().find(|(v, _, _)| v == version) {
+                None => {
+                    return Err(StoreError::TooNew {
+                        path: self.path.clone(),
+                        found: *version,
+                        supported: LATEST_VERSION,
+                    });
+                }
+                Some((_, _, sql)) if checksum(sql) != *sum => {
+                    return Err(StoreError::MigrationChanged { path: self.path.clone(), version: *version });
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(applied.iter().map(|(v, _)| *v).max().unwrap_or(0))
+    }
+
     fn applied(&self, conn: &Connection) -> Result<Vec<(u32, String)>> {
         let exists: bool = conn
             .query_row(
@@ -343,6 +328,28 @@ impl SqliteStore {
         let target_str = target.to_string_lossy().into_owned();
         conn.execute("VACUUM INTO ?1", params![target_str]).map_err(|e| self.map(e))?;
         Ok(())
+    }
+
+    /// Runs `f` in one IMMEDIATE write transaction whose appends to the audit log are sealed by a
+    /// checkpoint signed before it commits: the change, its entry and its checkpoint commit
+    /// together or not at all. Every write goes through here, so none can forget the seal.
+    fn write<T>(
+        &self,
+        at: &str,
+        f: impl FnOnce(
+            &rusqlite::Transaction<'_>,
+            &mut crate::audit::Seal<'_>,
+            &dyn Fn(rusqlite::Error) -> StoreError,
+        ) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = self.db()?;
+        let m = |e| map_err(&self.path, self.busy_ms, e);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
+        let mut seal = crate::audit::Seal::new(&self.writer, &self.path);
+        let out = f(&tx, &mut seal, &m)?;
+        seal.finish(&tx, at)?;
+        tx.commit().map_err(m)?;
+        Ok(out)
     }
 
     fn map(&self, e: rusqlite::Error) -> StoreError {

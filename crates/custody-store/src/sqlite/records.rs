@@ -9,75 +9,70 @@ impl SqliteStore {
         attachment_sha256: Option<&str>,
         at: &str,
     ) -> Result<crate::StoredRecord> {
-        let mut conn = self.db()?;
         let path = self.path.clone();
-        let busy = self.busy_ms;
-        let m = |e| map_err(&path, busy, e);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
-        let mut seal = crate::audit::Seal::new(&self.writer, &path);
-        let current = |k: &str| -> Result<Option<i64>> {
-            tx.query_row(
-                "SELECT id FROM record WHERE kind = ?1 AND key = ?2 AND superseded_by IS NULL",
-                params![kind, k],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(m)
-        };
-        // The key is decided here, inside the transaction that writes it, so two writers can
-        // never both take the same one.
-        let (key, previous) = match key {
-            RecordKey::Replace(k) => (k.to_string(), current(k)?),
-            RecordKey::New(k) => {
-                if current(k)?.is_some() {
-                    return Err(StoreError::Taken { path: path.clone(), what: format!("{kind} `{k}`") });
-                }
-                (k.to_string(), None)
-            }
-            RecordKey::Next(prefix) => {
-                let used: i64 = tx
-                    .query_row("SELECT count(DISTINCT key) FROM record WHERE kind = ?1", params![kind], |r| r.get(0))
-                    .map_err(m)?;
-                let mut n = used + 1;
-                loop {
-                    let k = format!("{prefix}#{n}");
-                    if current(&k)?.is_none() {
-                        break (k, None);
+        self.write(at, |tx, seal, m| {
+            let current = |k: &str| -> Result<Option<i64>> {
+                tx.query_row(
+                    "SELECT id FROM record WHERE kind = ?1 AND key = ?2 AND superseded_by IS NULL",
+                    params![kind, k],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(m)
+            };
+            // The key is decided here, inside the transaction that writes it, so two writers can
+            // never both take the same one.
+            let (key, previous) = match key {
+                RecordKey::Replace(k) => (k.to_string(), current(k)?),
+                RecordKey::New(k) => {
+                    if current(k)?.is_some() {
+                        return Err(StoreError::Taken { path: path.clone(), what: format!("{kind} `{k}`") });
                     }
-                    n += 1;
+                    (k.to_string(), None)
                 }
+                RecordKey::Next(prefix) => {
+                    let used: i64 = tx
+                        .query_row("SELECT count(DISTINCT key) FROM record WHERE kind = ?1", params![kind], |r| r.get(0))
+                        .map_err(m)?;
+                    let mut n = used + 1;
+                    loop {
+                        let k = format!("{prefix}#{n}");
+                        if current(&k)?.is_none() {
+                            break (k, None);
+                        }
+                        n += 1;
+                    }
+                }
+            };
+            let seq = seal.append(
+                tx,
+                at,
+                &format!("record.{kind}"),
+                serde_json::json!({ "key": key, "record": payload, "supersedes": previous }),
+                attachment_sha256,
+            )?;
+            let actor = &self.writer.actor;
+            let role = actor.role.map(|r| r.as_str().to_string());
+            tx.execute(
+                "INSERT INTO record (kind, key, payload_json, actor, role, at, audit_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![kind, key, payload.to_string(), actor.name, role, at, to_i64(seq)],
+            )
+            .map_err(m)?;
+            let id = tx.last_insert_rowid();
+            if let Some(p) = previous {
+                tx.execute("UPDATE record SET superseded_by = ?1 WHERE id = ?2", params![id, p]).map_err(m)?;
             }
-        };
-        let seq = seal.append(
-            &tx,
-            at,
-            &format!("record.{kind}"),
-            serde_json::json!({ "key": key, "record": payload, "supersedes": previous }),
-            attachment_sha256,
-        )?;
-        let actor = &self.writer.actor;
-        let role = actor.role.map(|r| r.as_str().to_string());
-        tx.execute(
-            "INSERT INTO record (kind, key, payload_json, actor, role, at, audit_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![kind, key, payload.to_string(), actor.name, role, at, to_i64(seq)],
-        )
-        .map_err(m)?;
-        let id = tx.last_insert_rowid();
-        if let Some(p) = previous {
-            tx.execute("UPDATE record SET superseded_by = ?1 WHERE id = ?2", params![id, p]).map_err(m)?;
-        }
-        seal.finish(&tx, at)?;
-        tx.commit().map_err(m)?;
-        Ok(crate::StoredRecord {
-            id,
-            kind: kind.to_string(),
-            key,
-            payload: payload.clone(),
-            actor: actor.name.clone(),
-            role,
-            at: at.to_string(),
-            audit_seq: seq,
-            superseded_by: None,
+            Ok(crate::StoredRecord {
+                id,
+                kind: kind.to_string(),
+                key,
+                payload: payload.clone(),
+                actor: actor.name.clone(),
+                role,
+                at: at.to_string(),
+                audit_seq: seq,
+                superseded_by: None,
+            })
         })
     }
 

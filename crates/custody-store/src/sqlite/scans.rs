@@ -6,101 +6,95 @@ impl SqliteStore {
         scan: &ScanRecord<'_>,
         cache: &mut dyn Iterator<Item = FileCacheRow>,
     ) -> Result<i64> {
-        let mut conn = self.db()?;
-        let path = self.path.clone();
-        let busy = self.busy_ms;
-        let m = |e: rusqlite::Error| map_err(&path, busy, e);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
-        let mut seal = crate::audit::Seal::new(&self.writer, &path);
-        let uses_blob = encode_uses(&scan.uses);
-        let ownership = scan.ownership.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default());
-        tx.execute(
-            "INSERT INTO scan (root, started_at, duration_ms, stats_json, summary_json, uses_blob, ownership_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                scan.root,
-                scan.started_at,
-                to_i64(scan.duration_ms),
-                scan.stats_json,
-                scan.summary_json,
-                uses_blob,
-                ownership
-            ],
-        )
-        .map_err(m)?;
-        let id = tx.last_insert_rowid();
-        {
-            let mut put_asset = tx
-                .prepare_cached(
-                    "INSERT INTO asset (sha256, kind, format, size, meta_json, first_scan_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (sha256) DO NOTHING",
-                )
-                .map_err(m)?;
-            let mut put_loc = tx
-                .prepare_cached("INSERT OR REPLACE INTO asset_location (scan_id, path, sha256) VALUES (?1, ?2, ?3)")
-                .map_err(m)?;
-            for a in &scan.assets {
-                put_asset.execute(params![a.sha256, a.kind, a.format, to_i64(a.size), a.meta_json, id]).map_err(m)?;
-                put_loc.execute(params![id, a.path, a.sha256]).map_err(m)?;
-            }
-            let mut put_f = tx
-                .prepare_cached(
-                    "INSERT INTO scan_finding (scan_id, seq, code, severity, message, path, member, offset, line, col, evidence)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )
-                .map_err(m)?;
-            for (seq, f) in scan.findings.iter().enumerate() {
-                let l = &f.location;
-                put_f
-                    .execute(params![
-                        id,
-                        to_i64(seq as u64),
-                        f.code,
-                        f.severity.as_str(),
-                        f.message,
-                        l.path,
-                        l.member,
-                        l.offset.map(to_i64),
-                        l.line,
-                        l.column,
-                        f.evidence
-                    ])
-                    .map_err(m)?;
-            }
-            let mut put_e = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO scan_edge (scan_id, source, target, kind) VALUES (?1, ?2, ?3, ?4)",
-                )
-                .map_err(m)?;
-            for e in &scan.edges {
-                put_e.execute(params![id, e.source, e.target, e.kind]).map_err(m)?;
-            }
-            let (index_blob, results_blob) = encode_cache(cache);
+        self.write(&scan.started_at, |tx, seal, m| {
+            let uses_blob = encode_uses(&scan.uses);
+            let ownership = scan.ownership.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default());
             tx.execute(
-                "INSERT OR REPLACE INTO file_cache (root, index_blob, results_blob) VALUES (?1, ?2, ?3)",
-                params![scan.root, index_blob, results_blob],
+                "INSERT INTO scan (root, started_at, duration_ms, stats_json, summary_json, uses_blob, ownership_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    scan.root,
+                    scan.started_at,
+                    to_i64(scan.duration_ms),
+                    scan.stats_json,
+                    scan.summary_json,
+                    uses_blob,
+                    ownership
+                ],
             )
             .map_err(m)?;
-        }
-        seal.append(
-            &tx,
-            &scan.started_at,
-            "scan",
-            serde_json::json!({
-                "scan": id,
-                "root": scan.root,
-                "assets": scan.assets.len(),
-                "findings": scan.findings.len(),
-                "content_sha256": crate::audit::scan_digest(&scan.assets, &scan.findings),
-                // Which systems claim which asset is a fact of the scan too: logged so an edit
-                // of it is caught.
-                "ownership_sha256": ownership.as_deref().map(|o| crate::audit::hex_sha256(o.as_bytes())),
-            }),
-            None,
-        )?;
-        seal.finish(&tx, &scan.started_at)?;
-        tx.commit().map_err(m)?;
-        Ok(id)
+            let id = tx.last_insert_rowid();
+            {
+                let mut put_asset = tx
+                    .prepare_cached(
+                        "INSERT INTO asset (sha256, kind, format, size, meta_json, first_scan_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                         ON CONFLICT (sha256) DO NOTHING",
+                    )
+                    .map_err(m)?;
+                let mut put_loc = tx
+                    .prepare_cached("INSERT OR REPLACE INTO asset_location (scan_id, path, sha256) VALUES (?1, ?2, ?3)")
+                    .map_err(m)?;
+                for a in &scan.assets {
+                    put_asset.execute(params![a.sha256, a.kind, a.format, to_i64(a.size), a.meta_json, id]).map_err(m)?;
+                    put_loc.execute(params![id, a.path, a.sha256]).map_err(m)?;
+                }
+                let mut put_f = tx
+                    .prepare_cached(
+                        "INSERT INTO scan_finding (scan_id, seq, code, severity, message, path, member, offset, line, col, evidence)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    )
+                    .map_err(m)?;
+                for (seq, f) in scan.findings.iter().enumerate() {
+                    let l = &f.location;
+                    put_f
+                        .execute(params![
+                            id,
+                            to_i64(seq as u64),
+                            f.code,
+                            f.severity.as_str(),
+                            f.message,
+                            l.path,
+                            l.member,
+                            l.offset.map(to_i64),
+                            l.line,
+                            l.column,
+                            f.evidence
+                        ])
+                        .map_err(m)?;
+                }
+                let mut put_e = tx
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO scan_edge (scan_id, source, target, kind) VALUES (?1, ?2, ?3, ?4)",
+                    )
+                    .map_err(m)?;
+                for e in &scan.edges {
+                    put_e.execute(params![id, e.source, e.target, e.kind]).map_err(m)?;
+                }
+                let (index_blob, results_blob) = encode_cache(cache);
+                tx.execute(
+                    "INSERT OR REPLACE INTO file_cache (root, index_blob, results_blob) VALUES (?1, ?2, ?3)",
+                    params![scan.root, index_blob, results_blob],
+                )
+                .map_err(m)?;
+            }
+            seal.append(
+                tx,
+                &scan.started_at,
+                "scan",
+                serde_json::json!({
+                    "scan": id,
+                    "root": scan.root,
+                    "assets": scan.assets.len(),
+                    "findings": scan.findings.len(),
+                    "content_sha256": crate::audit::scan_digest(&scan.assets, &scan.findings),
+                    // Which systems claim which asset is a fact of the scan too: logged so an edit
+                    // of it is caught.
+                    "ownership_sha256": ownership.as_deref().map(|o| crate::audit::hex_sha256(o.as_bytes())),
+                }),
+                None,
+            )?;
+            Ok(id)
+        })
     }
 
     pub(super) fn file_cache(&self, root: &str) -> Result<Vec<FileCacheRow>> {
@@ -240,28 +234,25 @@ impl SqliteStore {
         stats_json: &str,
         summary_json: &str,
     ) -> Result<i64> {
-        let mut conn = self.db()?;
-        let path = self.path.clone();
-        let busy = self.busy_ms;
-        let m = |e| map_err(&path, busy, e);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
-        let mut seal = crate::audit::Seal::new(&self.writer, &path);
-        // The data lives with the scan that first recorded it; point at that one.
-        let n = tx
-            .execute(
-                "INSERT INTO scan (root, started_at, duration_ms, stats_json, summary_json, same_as, uses_blob)
-                 SELECT root, ?2, ?3, ?4, ?5, coalesce(same_as, id), x'' FROM scan WHERE id = ?1",
-                params![same_as, started_at, to_i64(duration_ms), stats_json, summary_json],
-            )
-            .map_err(m)?;
-        if n != 1 {
-            return Err(StoreError::Other { path: self.path.clone(), detail: format!("no scan {same_as} to repeat") });
-        }
-        let id = tx.last_insert_rowid();
-        seal.append(&tx, started_at, "scan.unchanged", serde_json::json!({ "scan": id, "same_as": same_as }), None)?;
-        seal.finish(&tx, started_at)?;
-        tx.commit().map_err(m)?;
-        Ok(id)
+        self.write(started_at, |tx, seal, m| {
+            // The data lives with the scan that first recorded it; point at that one.
+            let n = tx
+                .execute(
+                    "INSERT INTO scan (root, started_at, duration_ms, stats_json, summary_json, same_as, uses_blob)
+                     SELECT root, ?2, ?3, ?4, ?5, coalesce(same_as, id), x'' FROM scan WHERE id = ?1",
+                    params![same_as, started_at, to_i64(duration_ms), stats_json, summary_json],
+                )
+                .map_err(m)?;
+            if n != 1 {
+                return Err(StoreError::Other {
+                    path: self.path.clone(),
+                    detail: format!("no scan {same_as} to repeat"),
+                });
+            }
+            let id = tx.last_insert_rowid();
+            seal.append(tx, started_at, "scan.unchanged", serde_json::json!({ "scan": id, "same_as": same_as }), None)?;
+            Ok(id)
+        })
     }
 
     pub(super) fn stored_scan_digest(&self, scan_id: i64) -> Result<Option<String>> {

@@ -2,79 +2,73 @@ use super::*;
 
 impl SqliteStore {
     pub(super) fn record_snapshot(&self, snap: &SnapshotRecord) -> Result<i64> {
-        let mut conn = self.db()?;
-        let path = self.path.clone();
-        let busy = self.busy_ms;
-        let m = |e: rusqlite::Error| map_err(&path, busy, e);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
-        let mut seal = crate::audit::Seal::new(&self.writer, &path);
-        let taken: bool = tx
-            .query_row("SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?1)", params![snap.name], |r| r.get(0))
-            .map_err(m)?;
-        if taken {
-            return Err(StoreError::Other {
-                path: self.path.clone(),
-                detail: format!(
-                    "a snapshot called `{}` exists already; snapshots are never replaced, choose another name",
-                    snap.name
-                ),
-            });
-        }
-        tx.execute(
-            "INSERT INTO snapshot (name, created_at, source, objects_dir, single_file, serialization, root_digest, bundle,
-                                   trust_kind, trust_pem, signature_name, file_count, total_bytes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            params![
-                snap.name,
-                snap.created_at,
-                snap.source,
-                snap.objects_dir,
-                snap.single_file,
-                snap.serialization,
-                snap.root_digest,
-                snap.bundle,
-                snap.trust_kind,
-                snap.trust_pem,
-                snap.signature_name,
-                to_i64(snap.files.len() as u64),
-                to_i64(snap.total_bytes)
-            ],
-        )
-        .map_err(m)?;
-        let id = tx.last_insert_rowid();
-        {
-            let mut put = tx
-                .prepare_cached(
-                    "INSERT INTO snapshot_file (snapshot_id, path, size, mode, object) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
+        self.write(&snap.created_at, |tx, seal, m| {
+            let taken: bool = tx
+                .query_row("SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?1)", params![snap.name], |r| r.get(0))
                 .map_err(m)?;
-            for f in &snap.files {
-                put.execute(params![id, f.path, to_i64(f.size), f.mode, f.object]).map_err(m)?;
+            if taken {
+                return Err(StoreError::Other {
+                    path: self.path.clone(),
+                    detail: format!(
+                        "a snapshot called `{}` exists already; snapshots are never replaced, choose another name",
+                        snap.name
+                    ),
+                });
             }
-        }
-        // The manifest of the snapshot (paths and objects) is what the log commits to.
-        let mut files: Vec<(&str, &str, u64)> =
-            snap.files.iter().map(|f| (f.path.as_str(), f.object.as_str(), f.size)).collect();
-        files.sort();
-        let manifest = crate::audit::hex_sha256(&serde_json::to_vec(&files).unwrap_or_default());
-        seal.append(
-            &tx,
-            &snap.created_at,
-            "snapshot",
-            serde_json::json!({
-                "snapshot": id,
-                "name": snap.name,
-                "source": snap.source,
-                "root_digest": snap.root_digest,
-                "files": snap.files.len(),
-                "files_sha256": manifest,
-                "bundle_sha256": crate::audit::hex_sha256(&snap.bundle),
-            }),
-            None,
-        )?;
-        seal.finish(&tx, &snap.created_at)?;
-        tx.commit().map_err(m)?;
-        Ok(id)
+            tx.execute(
+                "INSERT INTO snapshot (name, created_at, source, objects_dir, single_file, serialization, root_digest, bundle,
+                                       trust_kind, trust_pem, signature_name, file_count, total_bytes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                params![
+                    snap.name,
+                    snap.created_at,
+                    snap.source,
+                    snap.objects_dir,
+                    snap.single_file,
+                    snap.serialization,
+                    snap.root_digest,
+                    snap.bundle,
+                    snap.trust_kind,
+                    snap.trust_pem,
+                    snap.signature_name,
+                    to_i64(snap.files.len() as u64),
+                    to_i64(snap.total_bytes)
+                ],
+            )
+            .map_err(m)?;
+            let id = tx.last_insert_rowid();
+            {
+                let mut put = tx
+                    .prepare_cached(
+                        "INSERT INTO snapshot_file (snapshot_id, path, size, mode, object) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    )
+                    .map_err(m)?;
+                for f in &snap.files {
+                    put.execute(params![id, f.path, to_i64(f.size), f.mode, f.object]).map_err(m)?;
+                }
+            }
+            // The manifest of the snapshot (paths and objects) is what the log commits to.
+            let mut files: Vec<(&str, &str, u64)> =
+                snap.files.iter().map(|f| (f.path.as_str(), f.object.as_str(), f.size)).collect();
+            files.sort();
+            let manifest = crate::audit::hex_sha256(&serde_json::to_vec(&files).unwrap_or_default());
+            seal.append(
+                tx,
+                &snap.created_at,
+                "snapshot",
+                serde_json::json!({
+                    "snapshot": id,
+                    "name": snap.name,
+                    "source": snap.source,
+                    "root_digest": snap.root_digest,
+                    "files": snap.files.len(),
+                    "files_sha256": manifest,
+                    "bundle_sha256": crate::audit::hex_sha256(&snap.bundle),
+                }),
+                None,
+            )?;
+            Ok(id)
+        })
     }
 
     pub(super) fn snapshot(&self, name: &str) -> Result<Option<StoredSnapshot>> {
@@ -114,37 +108,31 @@ impl SqliteStore {
     }
 
     pub(super) fn record_attest_event(&self, e: &AttestEvent) -> Result<i64> {
-        let mut conn = self.db()?;
-        let path = self.path.clone();
-        let busy = self.busy_ms;
-        let m = |err| map_err(&path, busy, err);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(m)?;
-        let mut seal = crate::audit::Seal::new(&self.writer, &path);
-        tx.execute(
-            "INSERT INTO attest_event (at, kind, subject, snapshot, outcome, root_digest, detail_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![e.at, e.kind.as_str(), e.subject, e.snapshot, e.outcome.as_str(), e.root_digest, e.detail_json],
-        )
-        .map_err(m)?;
-        let id = tx.last_insert_rowid();
-        let detail: serde_json::Value = serde_json::from_str(&e.detail_json).unwrap_or(serde_json::Value::Null);
-        seal.append(
-            &tx,
-            &e.at,
-            &format!("integrity.{}", e.kind),
-            serde_json::json!({
-                "event": id,
-                "subject": e.subject,
-                "snapshot": e.snapshot,
-                "outcome": e.outcome.as_str(),
-                "root_digest": e.root_digest,
-                "detail": detail,
-            }),
-            None,
-        )?;
-        seal.finish(&tx, &e.at)?;
-        tx.commit().map_err(m)?;
-        Ok(id)
+        self.write(&e.at, |tx, seal, m| {
+            tx.execute(
+                "INSERT INTO attest_event (at, kind, subject, snapshot, outcome, root_digest, detail_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![e.at, e.kind.as_str(), e.subject, e.snapshot, e.outcome.as_str(), e.root_digest, e.detail_json],
+            )
+            .map_err(m)?;
+            let id = tx.last_insert_rowid();
+            let detail: serde_json::Value = serde_json::from_str(&e.detail_json).unwrap_or(serde_json::Value::Null);
+            seal.append(
+                tx,
+                &e.at,
+                &format!("integrity.{}", e.kind),
+                serde_json::json!({
+                    "event": id,
+                    "subject": e.subject,
+                    "snapshot": e.snapshot,
+                    "outcome": e.outcome.as_str(),
+                    "root_digest": e.root_digest,
+                    "detail": detail,
+                }),
+                None,
+            )?;
+            Ok(id)
+        })
     }
 
     pub(super) fn attest_events(&self) -> Result<Vec<AttestEvent>> {
