@@ -217,15 +217,8 @@ fn a_deleted_key_stops_writes_not_reads() {
 
 /// Runs custody with a long lock timeout (many writers queue for the store).
 fn busy(dir: &Path, args: &[String]) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_custody"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CUSTODY_CONFIG")
-        .env_remove("CUSTODY_DB")
-        .env("CUSTODY_NOW", NOW)
-        .env("CUSTODY_ACTOR", "ana")
+    common::command(dir, NOW, args)
         .env("CUSTODY_BUSY_TIMEOUT_MS", "60000")
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -16,8 +16,15 @@ pub fn custody(dir: &Path, args: &[&str]) -> Output {
 
 /// As [`custody`] with the clock at `now`.
 pub fn custody_at(dir: &Path, now: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_custody"))
-        .args(args)
+    command(dir, now, args).output().expect("run custody")
+}
+
+/// `custody ARGS` in `dir` as every test runs it (no inherited configuration, the clock at
+/// `now`, actor `ana`, a short lock timeout, stdin closed), not yet started: a test that
+/// spawns or kills it, or needs a longer lock timeout, adjusts it.
+pub fn command<S: AsRef<std::ffi::OsStr>>(dir: &Path, now: &str, args: &[S]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_custody"));
+    c.args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
         .env_remove("CUSTODY_CONFIG")
@@ -25,9 +32,8 @@ pub fn custody_at(dir: &Path, now: &str, args: &[&str]) -> Output {
         .env("CUSTODY_NOW", now)
         .env("CUSTODY_ACTOR", "ana")
         .env("CUSTODY_BUSY_TIMEOUT_MS", "200")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run custody")
+        .stdin(Stdio::null());
+    c
 }
 
 pub fn text(b: &[u8]) -> String {
