@@ -185,7 +185,7 @@ pub struct Recorded<T> {
     pub key: String,
     pub at: String,
     pub actor: String,
-    pub role: Option<String>,
+    pub role: Option<custody_core::Role>,
     pub audit_seq: u64,
     pub record: T,
 }

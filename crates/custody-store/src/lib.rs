@@ -274,7 +274,7 @@ pub struct StoredRecord {
     pub key: String,
     pub payload: serde_json::Value,
     pub actor: String,
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub at: String,
     /// The audit entry that logged it.
     pub audit_seq: u64,

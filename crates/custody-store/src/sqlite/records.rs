@@ -52,10 +52,10 @@ impl SqliteStore {
                 attachment_sha256,
             )?;
             let actor = &self.writer.actor;
-            let role = actor.role.map(|r| r.as_str().to_string());
+            let role = actor.role;
             tx.execute(
                 "INSERT INTO record (kind, key, payload_json, actor, role, at, audit_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![kind, key, payload.to_string(), actor.name, role, at, to_i64(seq)],
+                params![kind, key, payload.to_string(), actor.name, role.map(Role::as_str), at, to_i64(seq)],
             )
             .map_err(m)?;
             let id = tx.last_insert_rowid();
@@ -103,7 +103,12 @@ impl SqliteStore {
                 key: r.get(2)?,
                 payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::String(payload)),
                 actor: r.get(4)?,
-                role: r.get(5)?,
+                // Written from a typed role; anything else was edited behind custody's back.
+                role: r
+                    .get::<_, Option<String>>(5)?
+                    .map(|t| Role::parse(&t))
+                    .transpose()
+                    .map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, e.into()))?,
                 at: r.get(6)?,
                 audit_seq: u64::try_from(r.get::<_, i64>(7)?).unwrap_or(u64::MAX),
                 superseded_by: r.get(8)?,
