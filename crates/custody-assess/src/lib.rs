@@ -19,9 +19,10 @@ pub mod fixtures;
 pub mod gate;
 pub mod input;
 pub mod model;
+pub mod release;
 pub mod rules;
 
-pub use gate::{GatePolicy, GateReason, GateResult, gate};
+pub use gate::{GatePolicy, GateReason, GateResult, gate, release_reasons};
 pub use input::*;
 pub use model::*;
 
