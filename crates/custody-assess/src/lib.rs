@@ -14,6 +14,7 @@
 //! - evidence whose note starts `not-applicable:` records why a provision does not apply.
 
 pub mod clock;
+pub mod components;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod gate;

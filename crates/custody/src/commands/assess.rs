@@ -297,7 +297,7 @@ fn gather(g: &GlobalArgs, out: &Output) -> Result<Gathered, Failure> {
         components: {
             let justified: std::collections::BTreeMap<String, i64> =
                 store.records("justification")?.into_iter().map(|r| (r.key, r.id)).collect();
-            super::justify::weak_components(store)?
+            super::justify::weak_components(&ws, store)?
                 .into_iter()
                 .map(|w| custody_assess::ComponentFact {
                     record: justified.get(&w.component).copied(),
