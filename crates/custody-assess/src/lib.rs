@@ -22,6 +22,7 @@ pub mod input;
 pub mod model;
 pub mod release;
 pub mod rules;
+pub mod threats;
 
 pub use gate::{GatePolicy, GateReason, GateResult, gate, release_reasons};
 pub use input::*;

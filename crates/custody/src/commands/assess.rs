@@ -308,12 +308,13 @@ fn gather(g: &GlobalArgs, out: &Output) -> Result<Gathered, Failure> {
         },
         threats: super::threats::derive_all(&ws, store, None)?
             .into_iter()
-            .flat_map(|(system, rows)| {
-                rows.into_iter().map(move |(t, _, state, _, record)| custody_assess::ThreatFact {
+            .flat_map(|s| {
+                let system = s.system;
+                s.rows.into_iter().map(move |r| custody_assess::ThreatFact {
                     system: system.clone(),
-                    threat: t.id.to_string(),
-                    state: state.to_string(),
-                    record,
+                    threat: r.threat.id.to_string(),
+                    state: r.state,
+                    record: r.record,
                 })
             })
             .collect(),
