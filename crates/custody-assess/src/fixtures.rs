@@ -239,13 +239,13 @@ pub fn sample() -> AssessInput {
             ThreatFact {
                 system: "fraud-scoring".into(),
                 threat: "evasion".into(),
-                state: "treated".into(),
+                state: crate::threats::ThreatState::Treated,
                 record: Some(22),
             },
             ThreatFact {
                 system: "support-assistant".into(),
                 threat: "prompt-injection".into(),
-                state: "treated".into(),
+                state: crate::threats::ThreatState::Treated,
                 record: Some(23),
             },
         ],

@@ -1,9 +1,11 @@
 //! `custody gate`: the pass/fail answer for CI. It fails when a shall-provision that binds a
-//! held role is a gap, when a finding is at or above the threshold, or when the audit log does
-//! not verify.
+//! held role is a gap, when a finding is at or above the threshold, when the audit log does
+//! not verify, or when a system ships assets that changed since its last release and releasing
+//! them would be refused ([`release_reasons`]).
 
-use crate::input::AssessInput;
+use crate::input::{AssessInput, SystemFacts};
 use crate::model::{Assessment, Status};
+use crate::release::{self, NothingShipped, ReleaseFacts, Request};
 use custody_core::{Modality, Severity};
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +30,7 @@ impl Default for GatePolicy {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GateReason {
-    /// `shall-gap`, `finding`, `audit`.
+    /// `shall-gap`, `finding`, `audit`, `release`.
     pub kind: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision: Option<String>,
@@ -51,6 +53,46 @@ pub struct GateResult {
     /// Shall-provisions the gate looked at.
     pub checked_provisions: usize,
     pub reasons: Vec<GateReason>,
+}
+
+impl GateResult {
+    /// Adds reasons found after [`gate`] decided (they follow its reasons); any fails the gate.
+    pub fn fail_with(&mut self, reasons: Vec<GateReason>) {
+        if !reasons.is_empty() {
+            self.pass = false;
+            self.reasons.extend(reasons);
+        }
+    }
+}
+
+/// Systems whose shipped assets differ from their last release and whose release (as the gate
+/// sees it: no evaluation, no notice given) would be refused, in the order of `systems`. A system
+/// never released passes; a system that ships nothing the scan found is an error, as it is for
+/// `custody release`.
+pub fn release_reasons(systems: &[SystemFacts], facts: &ReleaseFacts<'_>) -> Result<Vec<GateReason>, NothingShipped> {
+    let mut reasons = Vec::new();
+    for sys in systems {
+        let c = release::candidate(facts, &sys.name, Request::default())?;
+        let Some(prev) = c.previous_digest.as_deref() else { continue };
+        if prev != c.digest && !c.refusals.is_empty() {
+            let refusals: Vec<String> = c.refusals.iter().map(ToString::to_string).collect();
+            reasons.push(GateReason {
+                kind: "release".into(),
+                provision: Some("5.2.5-1".into()),
+                severity: None,
+                code: None,
+                location: None,
+                message: format!(
+                    "{} ships assets that differ from released version {}, and releasing them would be refused: {}",
+                    sys.name,
+                    c.previous_version.as_deref().unwrap_or("?"),
+                    refusals.join("; ")
+                ),
+                close: Some(format!("custody release {} --evaluation REPORT --notice TEXT", sys.name)),
+            });
+        }
+    }
+    Ok(reasons)
 }
 
 /// Decides the gate from an assessment and the findings of the latest scan.
@@ -120,5 +162,99 @@ pub fn gate(a: &Assessment, input: &AssessInput, policy: &GatePolicy) -> GateRes
         policy: policy.clone(),
         checked_provisions: checked,
         reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::AssetFact;
+    use crate::release::{Release, ReleaseLog, ReleasedAsset, version_digest};
+
+    fn system(name: &str) -> SystemFacts {
+        SystemFacts { name: name.into(), ..SystemFacts::default() }
+    }
+
+    fn model(sha: &str) -> AssetFact {
+        AssetFact {
+            path: "m.gguf".into(),
+            kind: "model".into(),
+            sha256: sha.into(),
+            systems: vec!["bot".into()],
+            ..AssetFact::default()
+        }
+    }
+
+    fn released_as(a: &AssetFact) -> ReleaseLog {
+        ReleaseLog {
+            scan_seq: Some(1),
+            integrity: Vec::new(),
+            releases: vec![Release {
+                id: 1,
+                system: "bot".into(),
+                version: Some("1.0".into()),
+                digest: Some(version_digest([a])),
+                assets: vec![ReleasedAsset { path: a.path.clone(), sha256: a.sha256.clone(), kind: a.kind.clone() }],
+            }],
+        }
+    }
+
+    fn reasons(assets: &[AssetFact], log: &ReleaseLog) -> Result<Vec<GateReason>, NothingShipped> {
+        release_reasons(&[system("bot")], &ReleaseFacts { root: "/p", assets, findings: &[], log })
+    }
+
+    #[test]
+    fn a_never_released_system_passes() {
+        assert_eq!(reasons(&[model("aa")], &ReleaseLog::default()), Ok(vec![]));
+    }
+
+    #[test]
+    fn an_unchanged_release_passes() {
+        let a = model("aa");
+        assert_eq!(reasons(std::slice::from_ref(&a), &released_as(&a)), Ok(vec![]));
+    }
+
+    #[test]
+    fn changed_assets_whose_release_would_be_refused_fail() {
+        let log = released_as(&model("aa"));
+        let r = reasons(&[model("bb")], &log).expect("bot ships a model");
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].kind, "release");
+        assert_eq!(r[0].provision.as_deref(), Some("5.2.5-1"));
+        assert_eq!(
+            r[0].message,
+            "bot ships assets that differ from released version 1.0, and releasing them would be refused: \
+             m.gguf has no successful `custody verify` since the latest scan; no security evaluation given for \
+             version 2.0 (--evaluation REPORT); version 2.0 changes a model or dataset: give the user notice with --notice"
+        );
+        assert_eq!(r[0].close.as_deref(), Some("custody release bot --evaluation REPORT --notice TEXT"));
+    }
+
+    #[test]
+    fn a_system_that_ships_nothing_is_an_error() {
+        let a = model("aa");
+        let log = released_as(&a);
+        let facts = ReleaseFacts { root: "/p", assets: std::slice::from_ref(&a), findings: &[], log: &log };
+        assert_eq!(
+            release_reasons(&[system("bot"), system("empty")], &facts),
+            Err(NothingShipped { system: "empty".into() })
+        );
+    }
+
+    #[test]
+    fn release_reasons_fail_the_gate_after_its_own() {
+        let mut result = GateResult {
+            schema: "custody.gate/v1",
+            pass: true,
+            policy: GatePolicy::default(),
+            checked_provisions: 0,
+            reasons: Vec::new(),
+        };
+        result.fail_with(Vec::new());
+        assert!(result.pass);
+        let log = released_as(&model("aa"));
+        result.fail_with(reasons(&[model("bb")], &log).unwrap_or_default());
+        assert!(!result.pass);
+        assert_eq!(result.reasons.len(), 1);
     }
 }

@@ -44,8 +44,8 @@ pub struct ComponentFact {
 pub struct ThreatFact {
     pub system: String,
     pub threat: String,
-    /// `treated`, `stale` (the system changed since the treatment was recorded) or `untreated`.
-    pub state: String,
+    /// Treated, stale (the system changed since the treatment was recorded) or untreated.
+    pub state: crate::threats::ThreatState,
     pub record: Option<i64>,
 }
 

@@ -14,14 +14,17 @@
 //! - evidence whose note starts `not-applicable:` records why a provision does not apply.
 
 pub mod clock;
+pub mod components;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod gate;
 pub mod input;
 pub mod model;
+pub mod release;
 pub mod rules;
+pub mod threats;
 
-pub use gate::{GatePolicy, GateReason, GateResult, gate};
+pub use gate::{GatePolicy, GateReason, GateResult, gate, release_reasons};
 pub use input::*;
 pub use model::*;
 

@@ -9,6 +9,7 @@
 use crate::clock;
 use crate::input::{AssessInput, AssetFact, Policy, Recorded, ScanFacts};
 use crate::model::{EvidenceItem, Status, SystemStatus};
+use crate::threats::ThreatState;
 use custody_core::records::Dataset;
 use custody_core::{Capability, Exposure, Role, Severity};
 use std::collections::BTreeMap;
@@ -1365,18 +1366,18 @@ fn provenance_minimum(ctx: &Ctx<'_>) -> Auto {
 const THREATS_CLOSE: &str =
     "custody threats; then custody threats record THREAT --system S --owner O --treatment T --residual low|medium|high";
 
-fn threat_items(ctx: &Ctx<'_>, pick: impl Fn(&str) -> bool) -> Vec<EvidenceItem> {
+fn threat_items(ctx: &Ctx<'_>, pick: impl Fn(ThreatState) -> bool) -> Vec<EvidenceItem> {
     ctx.input
         .threats
         .iter()
-        .filter(|t| pick(&t.state))
+        .filter(|t| pick(t.state))
         .map(|t| {
             let detail = match t.record {
                 Some(id) => format!("{} (record {id})", t.state),
-                None => t.state.clone(),
+                None => t.state.to_string(),
             };
             let e = EvidenceItem::new("record", format!("threat {}/{}", t.system, t.threat), detail);
-            if t.state == "treated" { e } else { e.against() }
+            if t.state == ThreatState::Treated { e } else { e.against() }
         })
         .collect()
 }
@@ -1388,7 +1389,7 @@ fn threat_model(ctx: &Ctx<'_>) -> Auto {
             .close(THREATS_CLOSE);
     }
     let open: Vec<String> =
-        t.iter().filter(|x| x.state != "treated").map(|x| format!("{}/{}", x.system, x.threat)).collect();
+        t.iter().filter(|x| x.state != ThreatState::Treated).map(|x| format!("{}/{}", x.system, x.threat)).collect();
     let treated = t.len() - open.len();
     let ev = threat_items(ctx, |_| true);
     if open.is_empty() {
@@ -1416,8 +1417,8 @@ fn threat_model_current(ctx: &Ctx<'_>) -> Auto {
             .close(THREATS_CLOSE);
     }
     let stale: Vec<String> =
-        t.iter().filter(|x| x.state == "stale").map(|x| format!("{}/{}", x.system, x.threat)).collect();
-    let ev = threat_items(ctx, |s| s != "untreated");
+        t.iter().filter(|x| x.state == ThreatState::Stale).map(|x| format!("{}/{}", x.system, x.threat)).collect();
+    let ev = threat_items(ctx, |s| s != ThreatState::Untreated);
     if stale.is_empty() {
         Auto::new(
             Status::Met,

@@ -458,11 +458,11 @@ fn threat_model_rules() {
     assert_eq!(status(&i, "5.1.3-1"), Status::Met);
     assert_eq!(status(&i, "5.1.3-1.1"), Status::Met);
     assert_eq!(status(&i, "5.1.3-1.3"), Status::Met);
-    i.threats[0].state = "stale".into();
+    i.threats[0].state = crate::threats::ThreatState::Stale;
     assert_eq!(status(&i, "5.1.3-1"), Status::Partial);
     assert_eq!(status(&i, "5.1.3-1.1"), Status::Partial);
     for t in &mut i.threats {
-        t.state = "untreated".into();
+        t.state = crate::threats::ThreatState::Untreated;
         t.record = None;
     }
     assert_eq!(status(&i, "5.1.3-1"), Status::Gap);

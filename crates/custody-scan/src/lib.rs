@@ -7,6 +7,7 @@
 //! or loads what it reads, and turns anything it cannot read into a finding. Results are in a
 //! stable order (by path), so they can be snapshot-tested.
 
+pub mod cache;
 mod connect;
 mod dirs;
 mod file;
@@ -113,6 +114,12 @@ pub struct CachedFile {
     /// `None` for results cached before ctime was recorded: they never match.
     pub ctime_ns: Option<i64>,
     pub result: Arc<FileResult>,
+}
+
+impl CachedFile {
+    pub fn identity(&self) -> cache::Identity {
+        cache::Identity { size: self.size, mtime_ns: self.mtime_ns, inode: self.inode, ctime_ns: self.ctime_ns }
+    }
 }
 
 /// An AI asset in the inventory: a file, or a directory that is one asset (a Hugging Face
@@ -264,13 +271,7 @@ pub fn scan_walked(
             .files
             .par_iter()
             .map(|f| {
-                let hit = cache.get(&f.rel).filter(|c| {
-                    !opts.rehash
-                        && c.size == f.size
-                        && c.mtime_ns == f.mtime_ns
-                        && c.ctime_ns == Some(f.ctime_ns)
-                        && c.inode == f.inode
-                });
+                let hit = cache.get(&f.rel).filter(|c| !opts.rehash && c.identity().matches(f));
                 let rec = match hit {
                     Some(c) => FileRecord {
                         path: f.rel.clone(),

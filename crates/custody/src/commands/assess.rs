@@ -10,9 +10,10 @@ use custody_assess::{
     LibraryFact, Policy, Recorded, ScanFacts, ServiceFact, SnapshotFact, Status, SystemFacts,
 };
 use custody_cli::{AssessArgs, CyclonedxVersion, Format, GateArgs, GateFormat, GlobalArgs, ReportArgs, ReportFormat};
+use custody_core::Ownership;
 use custody_core::{Catalog, Modality};
 use custody_report::report::Meta;
-use custody_store::{Store, StoredRecord};
+use custody_store::{AssetRow, Store, StoredRecord, StoredScan};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,6 +38,8 @@ struct Gathered {
     input: AssessInput,
     policy: Policy,
     now: String,
+    /// Releases and the audit log's integrity events, for the gate's release reasons.
+    releases: custody_assess::release::ReleaseLog,
 }
 
 fn sha256_file(path: &Path) -> Option<String> {
@@ -86,21 +89,14 @@ fn ecosystem(path: &str) -> &'static str {
     }
 }
 
-fn scan_facts(
-    store: &dyn Store,
-    ws: &Workspace,
-    audit_entries: &[(custody_audit::Entry, Vec<u8>)],
-) -> Result<Option<ScanFacts>, Failure> {
-    let Some(stored) = store.latest_scan(None)? else { return Ok(None) };
-    // Ownership as the scan decided it (recomputed for a scan recorded before it was kept).
-    let own = super::scan::ownership(ws, &stored);
-    let rec = stored.record;
-    let shadow_assets = own.shadow_assets().map(str::to_string).collect();
-    let shadow_services = own.shadow_services.clone();
-    let missing = own.missing.iter().map(|m| (m.system.clone(), m.entry.clone())).collect();
-    let assets: Vec<AssetFact> = rec
-        .assets
-        .iter()
+/// The scan's assets as the rules read them: each with the systems that claim it and the
+/// directory asset it is part of, as the scan's ownership says.
+pub fn asset_facts(ws: &Workspace, scan: &StoredScan) -> Vec<AssetFact> {
+    owned_assets(&super::scan::ownership(ws, scan), &scan.record.assets)
+}
+
+fn owned_assets(own: &Ownership, rows: &[AssetRow]) -> Vec<AssetFact> {
+    rows.iter()
         .map(|a| {
             let (systems, part_of) =
                 own.get(&a.path).map_or_else(Default::default, |o| (o.systems.clone(), o.part_of.clone()));
@@ -115,7 +111,22 @@ fn scan_facts(
                 systems,
             }
         })
-        .collect();
+        .collect()
+}
+
+fn scan_facts(
+    store: &dyn Store,
+    ws: &Workspace,
+    audit_entries: &[(custody_audit::Entry, Vec<u8>)],
+) -> Result<Option<ScanFacts>, Failure> {
+    let Some(stored) = store.latest_scan(None)? else { return Ok(None) };
+    // Ownership as the scan decided it (recomputed for a scan recorded before it was kept).
+    let own = super::scan::ownership(ws, &stored);
+    let rec = stored.record;
+    let shadow_assets = own.shadow_assets().map(str::to_string).collect();
+    let shadow_services = own.shadow_services.clone();
+    let missing = own.missing.iter().map(|m| (m.system.clone(), m.entry.clone())).collect();
+    let assets = owned_assets(&own, &rec.assets);
     let uses: &[custody_core::AiUse] = &rec.uses;
     let services = custody_scan::services(uses)
         .into_iter()
@@ -220,6 +231,10 @@ fn gather(g: &GlobalArgs, out: &Output) -> Result<Gathered, Failure> {
         Err(f) => return Err(f),
     };
     let scan = scan_facts(store, &ws, &entries)?;
+    let releases = match &scan {
+        Some(s) => super::lifecycle::release_log(&entries, store.records("release")?, s.id),
+        None => custody_assess::release::ReleaseLog::default(),
+    };
     let root = scan
         .as_ref()
         .map(|s| PathBuf::from(&s.root))
@@ -282,7 +297,7 @@ fn gather(g: &GlobalArgs, out: &Output) -> Result<Gathered, Failure> {
         components: {
             let justified: std::collections::BTreeMap<String, i64> =
                 store.records("justification")?.into_iter().map(|r| (r.key, r.id)).collect();
-            super::justify::weak_components(store)?
+            super::justify::weak_components(&ws, store)?
                 .into_iter()
                 .map(|w| custody_assess::ComponentFact {
                     record: justified.get(&w.component).copied(),
@@ -293,19 +308,20 @@ fn gather(g: &GlobalArgs, out: &Output) -> Result<Gathered, Failure> {
         },
         threats: super::threats::derive_all(&ws, store, None)?
             .into_iter()
-            .flat_map(|(system, rows)| {
-                rows.into_iter().map(move |(t, _, state, _, record)| custody_assess::ThreatFact {
+            .flat_map(|s| {
+                let system = s.system;
+                s.rows.into_iter().map(move |r| custody_assess::ThreatFact {
                     system: system.clone(),
-                    threat: t.id.to_string(),
-                    state: state.to_string(),
-                    record,
+                    threat: r.threat.id.to_string(),
+                    state: r.state,
+                    record: r.record,
                 })
             })
             .collect(),
     };
     let policy =
         Policy { max_scan_age_days: c.evidence.max_scan_age_days, max_evidence_age_days: c.evidence.max_age_days };
-    Ok(Gathered { ws, input, policy, now })
+    Ok(Gathered { ws, input, policy, now, releases })
 }
 
 fn paint_status(out: &Output, s: Status) -> String {
@@ -485,30 +501,16 @@ pub fn gate(g: &GlobalArgs, args: &GateArgs, out: &mut Output) -> CmdResult {
     let mut result = custody_assess::gate(&a, &gathered.input, &policy);
     // A system whose shipped assets changed since its last release, and whose new version a
     // release would refuse, fails the gate too.
-    let store = workspace::open_store_read(g, &gathered.ws)?;
-    if let Some(scan) = store.latest_scan(None)? {
-        let own = super::scan::ownership(&gathered.ws, &scan);
-        for sys in &gathered.ws.config.systems {
-            let c = super::lifecycle::candidate(store.as_ref(), &own, sys, &scan, None, None)?;
-            let Some(prev) = c.previous_digest.as_deref() else { continue };
-            if prev != c.digest && !c.refusals.is_empty() {
-                result.pass = false;
-                result.reasons.push(custody_assess::GateReason {
-                    kind: "release".into(),
-                    provision: Some("5.2.5-1".into()),
-                    severity: None,
-                    code: None,
-                    location: None,
-                    message: format!(
-                        "{} ships assets that differ from released version {}, and releasing them would be refused: {}",
-                        sys.name,
-                        c.previous_version.as_deref().unwrap_or("?"),
-                        c.refusals.join("; ")
-                    ),
-                    close: Some(format!("custody release {} --evaluation REPORT --notice TEXT", sys.name)),
-                });
-            }
-        }
+    if let Some(scan) = &gathered.input.scan {
+        let facts = custody_assess::release::ReleaseFacts {
+            root: &scan.root,
+            assets: &scan.assets,
+            findings: &scan.findings,
+            log: &gathered.releases,
+        };
+        let reasons = custody_assess::release_reasons(&gathered.input.systems, &facts)
+            .map_err(super::lifecycle::nothing_shipped)?;
+        result.fail_with(reasons);
     }
     match args.format {
         GateFormat::Json => out.json(&serde_json::to_value(&result).map_err(|e| Failure::new(e.to_string()))?)?,

@@ -6,64 +6,18 @@
 use crate::clock;
 use crate::failure::{CmdResult, Failure, Outcome};
 use crate::output::{Output, Style};
-use crate::workspace;
+use crate::workspace::{self, Workspace};
+use custody_assess::components::Weak;
 use custody_cli::{Format, GlobalArgs, JustifyCommand};
 use custody_store::Store;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-/// A component that needs a justification, and why.
-pub struct Weak {
-    pub component: String,
-    pub reasons: Vec<String>,
-}
-
-/// Poorly documented components from the latest scan.
-pub fn weak_components(store: &dyn Store) -> Result<Vec<Weak>, Failure> {
+/// Poorly documented components from the latest scan, as `custody_assess::components` decides.
+pub fn weak_components(ws: &Workspace, store: &dyn Store) -> Result<Vec<Weak>, Failure> {
     let Some(scan) = store.latest_scan(None)? else { return Ok(Vec::new()) };
-    let rec = &scan.record;
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let parts: Vec<&str> = rec
-        .assets
-        .iter()
-        .filter(|a| a.format.contains('-') && a.meta_json.contains("\"weights\""))
-        .map(|a| a.path.as_str())
-        .collect();
-    for a in &rec.assets {
-        if !matches!(a.kind.as_str(), "model" | "adapter") {
-            continue;
-        }
-        // Files inside a model directory are judged with the directory.
-        if parts.iter().any(|d| a.path.starts_with(&format!("{d}/"))) {
-            continue;
-        }
-        let meta: Value = serde_json::from_str(&a.meta_json).unwrap_or(Value::Null);
-        let mut why = Vec::new();
-        let licence = meta.get("license").and_then(Value::as_str).is_some()
-            || meta.pointer("/card/license").and_then(Value::as_str).is_some();
-        if !licence {
-            why.push("no licence".to_string());
-        }
-        if meta.get("model_card").and_then(Value::as_bool) == Some(false) {
-            why.push("no model card".to_string());
-        }
-        if !why.is_empty() {
-            out.entry(a.path.clone()).or_default().extend(why);
-        }
-    }
-    for u in rec.uses.iter().filter(|u| u.kind == "hub-download" && u.pinned == Some(false)) {
-        out.entry(format!("hub:{}", u.name)).or_default().push(format!("revision not pinned ({}:{})", u.path, u.line));
-    }
-    for f in rec.findings.iter().filter(|f| f.code == "CUS-FMT-003" || f.code == "CUS-FMT-001") {
-        out.entry(f.location.path.clone()).or_default().push(format!("could not be inspected ({})", f.code));
-    }
-    Ok(out
-        .into_iter()
-        .map(|(component, mut reasons)| {
-            reasons.dedup();
-            Weak { component, reasons }
-        })
-        .collect())
+    let assets = super::assess::asset_facts(ws, &scan);
+    Ok(custody_assess::components::weak_components(&assets, &scan.record.uses, &scan.record.findings))
 }
 
 pub fn run(g: &GlobalArgs, cmd: &JustifyCommand, out: &mut Output) -> CmdResult {
@@ -73,7 +27,7 @@ pub fn run(g: &GlobalArgs, cmd: &JustifyCommand, out: &mut Output) -> CmdResult 
         store.records("justification")?.into_iter().map(|r| (r.key, r.payload)).collect();
     match cmd {
         JustifyCommand::List { format } => {
-            let weak = weak_components(store.as_ref())?;
+            let weak = weak_components(&ws, store.as_ref())?;
             let open = weak.iter().filter(|w| !justified.contains_key(&w.component)).count();
             match format {
                 Format::Json => out.json(&json!({
@@ -107,7 +61,7 @@ pub fn run(g: &GlobalArgs, cmd: &JustifyCommand, out: &mut Output) -> CmdResult 
                     ));
                 }
             }
-            let known = weak_components(store.as_ref())?.into_iter().any(|w| &w.component == component);
+            let known = weak_components(&ws, store.as_ref())?.into_iter().any(|w| &w.component == component);
             let payload = json!({ "component": component, "why": why, "controls": controls, "risk": risk, "flagged_by_scan": known });
             let r = store.add_record(
                 "justification",

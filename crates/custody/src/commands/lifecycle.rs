@@ -1,16 +1,17 @@
-//! `custody release` and `custody decommission`: a system's version is the set of asset
-//! digests it ships (from the latest scan and its registrations); a changed model or training
-//! dataset makes a new major version. Release is refused without a clean scan, a verified
-//! signature of every model component and a security evaluation of that exact version.
-//! Decommissioning lists what must be disposed of and records the disposal only when it is gone.
+//! `custody release` and `custody decommission`: gather the facts (latest scan and its owners,
+//! audit log, release records), let `custody_assess::release` decide the version and the
+//! refusals, record and render. Decommissioning lists what must be disposed of (a system's
+//! assets as `custody_assess::release::shipped` says) and records the disposal only when it is
+//! gone.
 
 use crate::clock;
 use crate::failure::{CmdResult, Failure, Outcome};
 use crate::output::{Output, Style};
 use crate::workspace::{self, Workspace};
+use custody_assess::release::{self, LoggedIntegrity, Release, ReleaseFacts, ReleaseLog, ReleasedAsset};
 use custody_cli::{DecommissionArgs, Format, GlobalArgs, ReleaseArgs};
-use custody_core::{Ownership, Role, Severity, System};
-use custody_store::{AssetRow, StoredScan};
+use custody_core::{IntegrityKind, Role, System};
+use custody_store::StoredRecord;
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -21,20 +22,54 @@ fn system<'a>(ws: &'a Workspace, name: &str) -> Result<&'a System, Failure> {
     })
 }
 
-/// The system's top-level assets in a scan (directory assets stand for their files), as the
-/// scan's ownership says.
-fn assets<'a>(own: &Ownership, sys: &System, scan: &'a StoredScan) -> Vec<&'a AssetRow> {
-    scan.record
-        .assets
+/// What the audit log and the release records say, for the release rules: the latest entry that
+/// logged `scan_id` (or a repeat of it), every integrity event in log order, every release.
+pub fn release_log(
+    entries: &[(custody_audit::Entry, Vec<u8>)],
+    releases: Vec<StoredRecord>,
+    scan_id: i64,
+) -> ReleaseLog {
+    let scan_seq = entries
         .iter()
-        .filter(|a| own.get(&a.path).is_some_and(|o| o.part_of.is_none() && o.systems.contains(&sys.name)))
-        .collect()
-}
-
-fn version_digest(assets: &[&AssetRow]) -> String {
-    let mut lines: Vec<String> = assets.iter().map(|a| format!("{}  {}", a.sha256, a.path)).collect();
-    lines.sort();
-    custody_store::hex_sha256(lines.join("\n").as_bytes())
+        .filter(|(e, _)| {
+            matches!(e.kind.as_str(), "scan" | "scan.unchanged")
+                && e.payload.get("scan").and_then(Value::as_i64) == Some(scan_id)
+        })
+        .map(|(e, _)| e.seq)
+        .max();
+    let integrity = entries
+        .iter()
+        .filter_map(|(e, _)| {
+            let kind = IntegrityKind::parse(e.kind.strip_prefix("integrity.")?).ok()?;
+            let outcome = custody_core::Outcome::parse(e.payload.get("outcome")?.as_str()?).ok()?;
+            let subject = e.payload.get("subject")?.as_str()?.to_string();
+            Some(LoggedIntegrity { seq: e.seq, kind, subject, outcome })
+        })
+        .collect();
+    let releases = releases
+        .into_iter()
+        .filter_map(|r| {
+            let p = &r.payload;
+            let text = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
+            Some(Release {
+                id: r.id,
+                system: text("system")?,
+                version: text("version"),
+                digest: text("digest"),
+                assets: p
+                    .get("assets")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|x| {
+                        let s = |i: usize| x.get(i).and_then(Value::as_str).map(str::to_string);
+                        Some(ReleasedAsset { path: s(0)?, sha256: s(1)?, kind: s(2)? })
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    ReleaseLog { scan_seq, integrity, releases }
 }
 
 fn sha256_file(path: &Path) -> Result<String, Failure> {
@@ -42,134 +77,12 @@ fn sha256_file(path: &Path) -> Result<String, Failure> {
     Ok(custody_store::hex_sha256(&bytes))
 }
 
-/// What releasing a system now would ship, its version, and why it would be refused.
-pub struct Candidate {
-    pub number: String,
-    pub digest: String,
-    pub major: bool,
-    pub previous_digest: Option<String>,
-    pub previous_version: Option<String>,
-    pub shipped: Vec<AssetRow>,
-    pub scan_id: i64,
-    pub evaluation: Option<(String, String)>,
-    pub refusals: Vec<String>,
+pub fn nothing_shipped(e: release::NothingShipped) -> Failure {
+    Failure::with_hint(e.to_string(), "register its models and data: custody register SYSTEM --asset GLOB")
 }
 
-pub fn candidate(
-    store: &dyn custody_store::Store,
-    own: &Ownership,
-    sys: &System,
-    scan: &StoredScan,
-    evaluation: Option<&Path>,
-    notice: Option<&str>,
-) -> Result<Candidate, Failure> {
-    let shipped = assets(own, sys, scan);
-    if shipped.is_empty() {
-        return Err(Failure::with_hint(
-            format!("system `{}` registers no asset the latest scan found", sys.name),
-            "register its models and data: custody register SYSTEM --asset GLOB",
-        ));
-    }
-    let version = version_digest(&shipped);
-    let previous = store
-        .records("release")?
-        .into_iter()
-        .filter(|r| r.payload.get("system").and_then(Value::as_str) == Some(&sys.name))
-        .max_by_key(|r| r.id);
-    let prev_assets: Vec<(String, String, String)> = previous
-        .as_ref()
-        .and_then(|r| r.payload.get("assets").and_then(Value::as_array).cloned())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|x| {
-            Some((x.get(0)?.as_str()?.to_string(), x.get(1)?.as_str()?.to_string(), x.get(2)?.as_str()?.to_string()))
-        })
-        .collect();
-    // A changed (or new) model or dataset makes a major version; other changes a minor one.
-    let major_change = previous.is_none()
-        || shipped.iter().any(|s| {
-            matches!(s.kind.as_str(), "model" | "adapter" | "dataset")
-                && !prev_assets.iter().any(|(p, h, _)| p == &s.path && h == &s.sha256)
-        });
-    let (prev_major, prev_minor) = previous
-        .as_ref()
-        .and_then(|r| r.payload.get("version").and_then(Value::as_str))
-        .and_then(|v| v.split_once('.'))
-        .map(|(x, y)| (x.parse::<u64>().unwrap_or(0), y.parse::<u64>().unwrap_or(0)))
-        .unwrap_or((0, 0));
-    let number =
-        if previous.as_ref().and_then(|r| r.payload.get("digest").and_then(Value::as_str)) == Some(version.as_str()) {
-            format!("{prev_major}.{prev_minor}")
-        } else if major_change {
-            format!("{}.0", prev_major + 1)
-        } else {
-            format!("{prev_major}.{}", prev_minor + 1)
-        };
-
-    let mut refusals = Vec::new();
-    // 1. A clean scan: no critical or high finding on what ships.
-    for f in scan.record.findings.iter().filter(|f| f.severity >= Severity::High) {
-        if shipped.iter().any(|s| f.location.path == s.path || f.location.path.starts_with(&format!("{}/", s.path))) {
-            refusals.push(format!("{} {} on {}: {}", f.severity, f.code, f.location, f.message));
-        }
-    }
-    // 2. Every model component signed and verified at its current content: a successful
-    //    `custody verify` logged after the latest scan (order from the audit log, not clocks).
-    let entries = store.audit_entries()?;
-    let scan_seq = entries
-        .iter()
-        .filter(|(e, _)| {
-            matches!(e.kind.as_str(), "scan" | "scan.unchanged")
-                && e.payload.get("scan").and_then(Value::as_i64) == Some(scan.id)
-        })
-        .map(|(e, _)| e.seq)
-        .max()
-        .unwrap_or(u64::MAX);
-    let root = Path::new(&scan.record.root);
-    for m in shipped.iter().filter(|s| matches!(s.kind.as_str(), "model" | "adapter")) {
-        let abs = root.join(&m.path);
-        let verified = entries.iter().any(|(e, _)| {
-            let subject = e.payload.get("subject").and_then(Value::as_str).unwrap_or("");
-            e.seq > scan_seq
-                && e.kind == "integrity.verify"
-                && e.payload.get("outcome").and_then(Value::as_str) == Some("ok")
-                && (Path::new(subject) == abs || subject == m.path)
-        });
-        if !verified {
-            refusals.push(format!("{} has no successful `custody verify` since the latest scan", m.path));
-        }
-    }
-    // 3. A security evaluation of this exact version.
-    let evaluation = match evaluation {
-        Some(p) => Some((p.display().to_string(), sha256_file(p)?)),
-        None => None,
-    };
-    if evaluation.is_none() {
-        refusals.push(format!("no security evaluation given for version {number} (--evaluation REPORT)"));
-    }
-    // 4. Users are told in advance about a new major version.
-    if major_change && notice.is_none_or(|n| n.trim().is_empty()) {
-        refusals.push(format!("version {number} changes a model or dataset: give the user notice with --notice"));
-    }
-    Ok(Candidate {
-        number,
-        digest: version,
-        major: major_change,
-        previous_digest: previous
-            .as_ref()
-            .and_then(|r| r.payload.get("digest").and_then(Value::as_str))
-            .map(str::to_string),
-        previous_version: previous
-            .as_ref()
-            .and_then(|r| r.payload.get("version").and_then(Value::as_str))
-            .map(str::to_string),
-        shipped: shipped.into_iter().cloned().collect(),
-        scan_id: scan.id,
-        evaluation,
-        refusals,
-    })
-}
-
+/// Gathers the facts once (latest scan and its owners, audit log, releases), lets
+/// `custody_assess::release` decide, renders.
 pub fn release(g: &GlobalArgs, a: &ReleaseArgs, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
     let store = workspace::open_store(g, &ws)?;
@@ -178,17 +91,24 @@ pub fn release(g: &GlobalArgs, a: &ReleaseArgs, out: &mut Output) -> CmdResult {
         return Err(Failure::with_hint("no scan recorded", "run `custody scan` first: a release needs a clean scan"));
     };
     let now = clock::now()?;
-    let own = super::scan::ownership(&ws, &scan);
-    let c = candidate(store.as_ref(), &own, &sys, &scan, a.evaluation.as_deref(), a.notice.as_deref())?;
-    let (number, version, major_change, shipped, refusals, evaluation) =
-        (c.number, c.digest, c.major, c.shipped, c.refusals, c.evaluation);
+    let assets = super::assess::asset_facts(&ws, &scan);
+    let log = release_log(&store.audit_entries()?, store.records("release")?, scan.id);
+    let facts = ReleaseFacts { root: &scan.record.root, assets: &assets, findings: &scan.record.findings, log: &log };
+    let request = release::Request { evaluated: a.evaluation.is_some(), notice: a.notice.as_deref() };
+    let c = release::candidate(&facts, &sys.name, request).map_err(nothing_shipped)?;
+    let evaluation = match a.evaluation.as_deref() {
+        Some(p) => Some((p.display().to_string(), sha256_file(p)?)),
+        None => None,
+    };
+    let refusals: Vec<String> = c.refusals.iter().map(ToString::to_string).collect();
+    let (number, version, major_change, shipped) = (c.number, c.digest, c.major, c.shipped);
     let payload = json!({
         "system": sys.name,
         "version": number,
         "digest": version,
         "major": major_change,
         "assets": shipped.iter().map(|s| json!([s.path, s.sha256, s.kind])).collect::<Vec<_>>(),
-        "scan": c.scan_id,
+        "scan": scan.id,
         "evaluation": evaluation.as_ref().map(|(p, h)| json!({"file": p, "sha256": h})),
         "notice": a.notice,
     });
@@ -237,8 +157,8 @@ pub fn decommission(g: &GlobalArgs, a: &DecommissionArgs, out: &mut Output) -> C
     let root = scan.as_ref().map(|s| s.record.root.clone()).unwrap_or_default();
     let mut items: Vec<(String, String, bool)> = Vec::new(); // (what, where, still there)
     if let Some(s) = &scan {
-        let own = super::scan::ownership(&ws, s);
-        for asset in assets(&own, &sys, s) {
+        let facts = super::assess::asset_facts(&ws, s);
+        for asset in release::shipped(&facts, &sys.name) {
             let there = Path::new(&root).join(&asset.path).exists();
             items.push((asset.kind.clone(), asset.path.clone(), there));
         }

@@ -2,8 +2,9 @@
 //!
 //! A re-scan first walks the tree (names and identities only). When every file's size, mtime,
 //! ctime and inode match the cache, the set of files is the same, and configuration and walk findings
-//! are unchanged, the tree is unchanged: custody records the scan as a repeat of the previous one
-//! and shows its summary without reading or deserialising anything else.
+//! are unchanged (`custody_scan::cache` decides), the tree is unchanged: custody records the scan
+//! as a repeat of the previous one and shows its summary without reading or deserialising
+//! anything else.
 
 use crate::clock;
 use crate::failure::{CmdResult, Failure, Outcome};
@@ -11,9 +12,9 @@ use crate::output::{Output, Style};
 use crate::workspace::{self, Workspace};
 use custody_cli::{Format, GlobalArgs, ScanArgs};
 use custody_core::ownership::{Found, FoundService, Ownership};
-use custody_core::{Finding, Severity, System};
+use custody_core::{Finding, Severity};
 use custody_scan::walk::Walked;
-use custody_scan::{Asset, CachedFile, Progress, Reconciliation, ScanOptions, ScanOutput, Service};
+use custody_scan::{Asset, CachedFile, Progress, Reconciliation, ScanOptions, ScanOutput, Service, cache};
 use custody_store::{AssetRow, EdgeRow, FileCacheRow, ScanRecord, Store, StoredScan};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -116,17 +117,18 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
         }
     };
     timing.lap("walk");
-    let fingerprint = fingerprint(&ws.config.systems, in_project.as_deref(), &walked);
+    let fingerprint = cache::fingerprint(&ws.config.systems, in_project.as_deref(), &walked);
     let head = store.scan_head(Some(&root_key))?;
     let previous: Option<(i64, i64, Summary)> = head.and_then(|h| {
         let s: Summary = serde_json::from_str(&h.summary_json).ok()?;
         Some((h.id, h.data_id, s))
     });
 
-    // An unchanged tree: same files, same identities, same configuration.
-    if !args.rehash
-        && args.format == Format::Table
-        && let Some((prev_id, data_id, summary)) = previous.as_ref().filter(|(_, _, s)| s.fingerprint == fingerprint)
+    // An unchanged tree: same files, same identities, same configuration. Only the table can
+    // be shown from the previous summary.
+    if args.format == Format::Table
+        && let Some((prev_id, data_id, summary)) =
+            previous.as_ref().filter(|(_, _, s)| cache::may_repeat(args.rehash, &s.fingerprint, &fingerprint))
         && unchanged(store.as_ref(), &root_key, &walked)?
     {
         done.store(true, Ordering::Relaxed);
@@ -182,14 +184,13 @@ pub fn run(g: &GlobalArgs, args: &ScanArgs, out: &mut Output) -> CmdResult {
     // The cache for the next scan: every file's result (cached ones re-serialised as they are),
     // produced one row at a time as the store writes it.
     let mut cache_rows = scan.files.iter().filter(|f| f.cacheable).filter_map(|f| {
-        let envelope = CacheEnvelopeRef { v: custody_scan::CACHE_VERSION, r: &f.result };
         Some(FileCacheRow {
             path: f.path.clone(),
             size: f.size,
             mtime_ns: f.mtime_ns,
             inode: f.inode,
             ctime_ns: Some(f.ctime_ns),
-            result_json: serde_json::to_string(&envelope).ok()?,
+            result_json: cache::encode(&f.result)?,
         })
     });
     timing.lap("prepare records");
@@ -255,9 +256,7 @@ fn load_cache(store: &dyn Store, root: &str) -> Result<HashMap<String, CachedFil
         .file_cache(root)?
         .into_iter()
         .filter_map(|r| {
-            let cached: CacheEnvelope = serde_json::from_str(&r.result_json).ok()?;
-            (cached.v == custody_scan::CACHE_VERSION).then_some(())?;
-            let result = Arc::new(cached.r);
+            let result = Arc::new(cache::decode(&r.result_json)?);
             Some((
                 r.path,
                 CachedFile { size: r.size, mtime_ns: r.mtime_ns, inode: r.inode, ctime_ns: r.ctime_ns, result },
@@ -269,31 +268,10 @@ fn load_cache(store: &dyn Store, root: &str) -> Result<HashMap<String, CachedFil
 /// True when the walked files are exactly the cached ones, each with the same identity.
 fn unchanged(store: &dyn Store, root: &str, walked: &Walked) -> Result<bool, Failure> {
     let index = store.file_cache_index(root)?;
-    if index.len() != walked.files.len() {
-        return Ok(false);
-    }
-    let by_path: HashMap<&str, (u64, i64, u64, Option<i64>)> =
-        index.iter().map(|i| (i.path.as_str(), (i.size, i.mtime_ns, i.inode, i.ctime_ns))).collect();
-    Ok(walked
-        .files
-        .iter()
-        .all(|f| by_path.get(f.rel.as_str()) == Some(&(f.size, f.mtime_ns, f.inode, Some(f.ctime_ns)))))
-}
-
-/// Scanner version, registrations (and where the scan root lies in the project) and walk
-/// findings, hashed. `ownership/1`: scans recorded before ownership was kept with them are never
-/// repeated, so the first re-scan records it.
-fn fingerprint(systems: &[System], in_project: Option<&str>, walked: &Walked) -> String {
-    let regs: Vec<(&str, Vec<&str>, &[String])> = systems
-        .iter()
-        .map(|s| (s.name.as_str(), s.assets.iter().map(|a| a.as_str()).collect(), s.services.as_slice()))
-        .collect();
-    let mut walk: Vec<String> =
-        walked.findings.iter().map(|f| format!("{} {} {}", f.code, f.location, f.message)).collect();
-    walk.sort();
-    let text = serde_json::to_string(&(custody_scan::CACHE_VERSION, "ownership/1", in_project, regs, walk))
-        .unwrap_or_default();
-    custody_scan::sha256_hex(text.as_bytes())
+    let cached = index.iter().map(|i| {
+        (i.path.as_str(), cache::Identity { size: i.size, mtime_ns: i.mtime_ns, inode: i.inode, ctime_ns: i.ctime_ns })
+    });
+    Ok(cache::unchanged(cached, walked))
 }
 
 /// `root` relative to `project` (`""` when they are the same), or `None` when it lies outside.
@@ -419,19 +397,6 @@ fn summarise(
         top_findings: sorted.into_iter().take(TOP_FINDINGS).cloned().collect(),
         edges: scan.edges.len(),
     }
-}
-
-/// A cached file result with the scanner version that produced it.
-#[derive(Deserialize)]
-struct CacheEnvelope {
-    v: u32,
-    r: custody_scan::FileResult,
-}
-
-#[derive(Serialize)]
-struct CacheEnvelopeRef<'a> {
-    v: u32,
-    r: &'a custody_scan::FileResult,
 }
 
 /// The `custody.scan/v1` document, serialised straight to stdout (a large tree has hundreds of

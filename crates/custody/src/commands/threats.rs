@@ -1,130 +1,80 @@
-//! `custody threats [record]`: threats per system derived from the inventory, configuration and
-//! records; treatment records; staleness when what the derivation rests on changes (5.1.3-1.1).
+//! `custody threats [record]`: gather the inventory, configuration and records once, let
+//! `custody_assess::threats` derive each system's threats and their treatment state (stale when
+//! what the derivation rests on changes, 5.1.3-1.1), record treatments, render.
 
 use crate::clock;
 use crate::failure::{CmdResult, Failure, Outcome};
 use crate::output::{Output, Style};
 use crate::workspace;
+use custody_assess::AssetFact;
+use custody_assess::threats::{self, SystemThreats, ThreatScan, ThreatState, Treatment};
 use custody_cli::{Format, GlobalArgs, ThreatsArgs, ThreatsCommand};
 use custody_core::records::Dataset;
-use custody_core::threats::{SystemFacts, derive, threat};
-use custody_core::{Exposure, Ownership, Role, System};
-use custody_store::StoredScan;
+use custody_core::threats::threat;
+use custody_core::{Ownership, System};
+use custody_store::{StoredRecord, StoredScan};
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
 
-/// Facts about one system, and a digest of what they rest on (its assets' digests, its
-/// configuration, the datasets it uses).
-/// `scan` comes with its ownership (what the system owns in it: assets it claims and the files
-/// of directory assets it claims).
-fn facts(
-    sys: &System,
-    roles: &[Role],
-    scan: Option<(&StoredScan, &Ownership)>,
-    datasets: &[Dataset],
-) -> (SystemFacts, String) {
-    let mut f = SystemFacts { exposed: sys.exposure != Exposure::Internal, ..SystemFacts::default() };
-    let mut basis = vec![format!("{:?}|{:?}|{:?}", sys.exposure, sys.assets, sys.services)];
-    f.uses_llm_service = !sys.services.is_empty();
-    if let Some((s, own)) = scan {
-        let r = &s.record;
-        let mut modalities = BTreeSet::new();
-        for a in r.assets.iter().filter(|a| own.owners_of(&a.path).contains(&sys.name)) {
-            basis.push(format!("{} {}", a.path, a.sha256));
-            let meta: Value = serde_json::from_str(&a.meta_json).unwrap_or(Value::Null);
-            match a.kind.as_str() {
-                "model" | "adapter" => f.has_models = true,
-                "prompt" | "chat-template" => f.has_chat_template_or_prompts = true,
-                "vector-store" => f.retrieval = true,
-                _ => {}
-            }
-            if meta.get("chat_template").is_some_and(|c| c.as_bool() == Some(true) || c.is_string()) {
-                f.has_chat_template_or_prompts = true;
-            }
-            if meta.get("base_models").and_then(Value::as_array).is_some_and(|b| {
-                b.iter().any(|x| {
-                    x.as_str().is_some_and(|s| s.contains('/') && !s.starts_with('.') && !s.starts_with("models/"))
-                })
-            }) {
-                f.third_party_models = true;
-            }
-            if a.kind == "adapter" || (a.kind == "dataset" && roles.contains(&Role::Developer)) {
-                f.trains_models |= roles.contains(&Role::Developer);
-            }
-            for m in meta.get("modalities").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-                if m != "text" {
-                    modalities.insert(m.to_string());
-                }
-            }
-            if r.findings.iter().any(|x| {
-                (x.location.path == a.path || x.location.path.starts_with(&format!("{}/", a.path)))
-                    && (x.code.starts_with("CUS-PKL")
-                        || x.code == "CUS-FMT-003"
-                        || x.code.starts_with("CUS-KER")
-                        || x.code.starts_with("CUS-TF"))
-            }) {
-                f.unsafe_model_findings = true;
-            }
-        }
-        f.extra_modalities = modalities.into_iter().collect();
-        // Organisation-wide signals from code (code is not mapped to systems).
-        f.retrieval |= r.uses.iter().any(|u| u.category == "vector-store");
-        f.agent_framework = r.uses.iter().any(|u| u.category == "orchestration");
-        f.unpinned_downloads = r.findings.iter().any(|x| x.code == "CUS-HUB-001");
-    }
-    for d in datasets {
-        // Dataset files are recorded relative to the project root.
-        if d.files.iter().any(|x| sys.claims(&x.path, &x.sha256)) {
-            basis.push(format!("dataset {} {:?}", d.name, d.files));
-            f.personal_training_data |= d.sensitivity.is_personal();
-            f.trains_models |= roles.contains(&Role::Developer);
-        }
-    }
-    basis.sort();
-    (f, custody_store::hex_sha256(basis.join("\n").as_bytes()))
+/// What the threat derivation reads, gathered once: the latest scan's assets with their owners,
+/// the datasets recorded, the treatments recorded.
+struct Gathered {
+    scan: Option<(StoredScan, Ownership, Vec<AssetFact>)>,
+    datasets: Vec<Dataset>,
+    treatments: Vec<StoredRecord>,
 }
 
-type Row = (&'static custody_core::threats::Threat, String, &'static str, Option<Value>, Option<i64>);
+impl Gathered {
+    fn read(ws: &workspace::Workspace, store: &dyn custody_store::Store) -> Result<Gathered, Failure> {
+        let scan = store.latest_scan(None)?.map(|s| {
+            let own = super::scan::ownership(ws, &s);
+            let assets = super::assess::asset_facts(ws, &s);
+            (s, own, assets)
+        });
+        let datasets =
+            store.records("dataset")?.into_iter().filter_map(|r| serde_json::from_value(r.payload).ok()).collect();
+        Ok(Gathered { scan, datasets, treatments: store.records("threat")? })
+    }
 
-/// Every system's derived threats with their state: `treated`, `stale` or `untreated`.
+    fn scan(&self) -> Option<ThreatScan<'_>> {
+        self.scan.as_ref().map(|(s, own, assets)| ThreatScan {
+            assets,
+            findings: &s.record.findings,
+            uses: &s.record.uses,
+            ownership: own,
+        })
+    }
+
+    fn treatments(&self) -> Vec<Treatment> {
+        self.treatments
+            .iter()
+            .map(|r| Treatment {
+                id: r.id,
+                key: r.key.clone(),
+                basis: r.payload.get("basis").and_then(Value::as_str).map(str::to_string),
+            })
+            .collect()
+    }
+}
+
+/// Every system's derived threats with their state, as `custody_assess::threats` decides.
 pub fn derive_all(
     ws: &workspace::Workspace,
     store: &dyn custody_store::Store,
     only: Option<&str>,
-) -> Result<Vec<(String, Vec<Row>)>, Failure> {
-    let scan = store.latest_scan(None)?;
-    let own = scan.as_ref().map(|s| super::scan::ownership(ws, s));
-    let scan = scan.as_ref().zip(own.as_ref());
-    let datasets: Vec<Dataset> =
-        store.records("dataset")?.into_iter().filter_map(|r| serde_json::from_value(r.payload).ok()).collect();
-    let roles = ws.config.organisation.roles.clone();
-    let recorded = store.records("threat")?;
-    let mut systems_out = Vec::new();
-    for sys in ws.config.systems.iter().filter(|s| only.is_none_or(|n| s.name == n)) {
-        let (f, basis) = facts(sys, &roles, scan, &datasets);
-        let mut rows = Vec::new();
-        for (t, why) in derive(&f) {
-            let rec = recorded.iter().find(|r| r.key == format!("{}/{}", sys.name, t.id));
-            let state = match rec {
-                None => "untreated",
-                Some(r) if r.payload.get("basis").and_then(Value::as_str) != Some(basis.as_str()) => "stale",
-                Some(_) => "treated",
-            };
-            rows.push((t, why, state, rec.map(|r| r.payload.clone()), rec.map(|r| r.id)));
-        }
-        systems_out.push((sys.name.clone(), rows));
-    }
-    Ok(systems_out)
+) -> Result<Vec<SystemThreats>, Failure> {
+    let g = Gathered::read(ws, store)?;
+    Ok(derive(ws, &g, only))
+}
+
+fn derive(ws: &workspace::Workspace, g: &Gathered, only: Option<&str>) -> Vec<SystemThreats> {
+    let systems: Vec<&System> = ws.config.systems.iter().filter(|s| only.is_none_or(|n| s.name == n)).collect();
+    threats::derive_all(&systems, &ws.config.organisation.roles, g.scan().as_ref(), &g.datasets, &g.treatments())
 }
 
 pub fn run(g: &GlobalArgs, args: &ThreatsArgs, out: &mut Output) -> CmdResult {
     let ws = workspace::load(g)?;
     let store = workspace::open_store_for(g, &ws, args.record.is_some())?;
-    let scan = store.latest_scan(None)?;
-    let own = scan.as_ref().map(|s| super::scan::ownership(&ws, s));
-    let datasets: Vec<Dataset> =
-        store.records("dataset")?.into_iter().filter_map(|r| serde_json::from_value(r.payload).ok()).collect();
-    let roles = ws.config.organisation.roles.clone();
+    let g = Gathered::read(&ws, store.as_ref())?;
     if let Some(ThreatsCommand::Record { threat: id, system, owner, treatment, residual, format }) = &args.record {
         let Some(t) = threat(id) else {
             return Err(Failure::with_hint(format!("no threat `{id}`"), "`custody threats` lists the threat ids"));
@@ -141,7 +91,7 @@ pub fn run(g: &GlobalArgs, args: &ThreatsArgs, out: &mut Output) -> CmdResult {
         if owner.trim().is_empty() || treatment.trim().is_empty() {
             return Err(Failure::with_hint("--owner and --treatment must not be empty", "nothing was recorded"));
         }
-        let (_, basis) = facts(sys, &roles, scan.as_ref().zip(own.as_ref()), &datasets);
+        let (_, basis) = threats::facts(sys, &ws.config.organisation.roles, g.scan().as_ref(), &g.datasets);
         let payload = json!({ "threat": t.id, "system": system, "owner": owner, "treatment": treatment, "residual": residual, "basis": basis });
         let r = store.add_record(
             "threat",
@@ -156,30 +106,31 @@ pub fn run(g: &GlobalArgs, args: &ThreatsArgs, out: &mut Output) -> CmdResult {
         }
         return Ok(Outcome::Ok);
     }
-    let systems_out = derive_all(&ws, store.as_ref(), args.system.as_deref())?;
-    let open = systems_out.iter().flat_map(|(_, rows)| rows.iter()).filter(|r| r.2 != "treated").count();
+    let systems_out = derive(&ws, &g, args.system.as_deref());
+    let open = systems_out.iter().flat_map(|s| s.rows.iter()).filter(|r| r.state != ThreatState::Treated).count();
+    let treatment = |id: Option<i64>| g.treatments.iter().find(|r| Some(r.id) == id).map(|r| &r.payload);
     match args.format {
         Format::Json => out.json(&json!({
             "schema": "custody.threats/v1",
-            "systems": systems_out.iter().map(|(name, rows)| json!({
-                "system": name,
-                "threats": rows.iter().map(|(t, why, state, rec, _)| json!({
-                    "id": t.id, "name": t.name, "atlas": t.atlas, "owasp_llm": t.owasp_llm, "why": why, "state": state, "treatment": rec,
-                })).collect::<Vec<_>>(),
+            "systems": systems_out.iter().map(|s| json!({
+                "system": s.system,
+                "threats": s.rows.iter().map(|r| { let t = r.threat; json!({
+                    "id": t.id, "name": t.name, "atlas": t.atlas, "owasp_llm": t.owasp_llm, "why": r.why, "state": r.state, "treatment": treatment(r.record),
+                })}).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         }))?,
         Format::Table => {
-            for (name, rows) in &systems_out {
-                out.line(&out.paint(&format!("{name}: {} threat(s)", rows.len()), Style::Bold))?;
-                for (t, why, state, _, _) in rows {
-                    let st = match *state {
-                        "treated" => state.to_string(),
-                        s => out.paint(s, Style::Red),
+            for s in &systems_out {
+                out.line(&out.paint(&format!("{}: {} threat(s)", s.system, s.rows.len()), Style::Bold))?;
+                for r in &s.rows {
+                    let st = match r.state {
+                        ThreatState::Treated => r.state.to_string(),
+                        other => out.paint(other.as_str(), Style::Red),
                     };
-                    out.line(&format!("  {:<26} {:<14} {st:<10} {why}", t.id, t.atlas))?;
+                    out.line(&format!("  {:<26} {:<14} {st:<10} {}", r.threat.id, r.threat.atlas, r.why))?;
                 }
             }
-            if scan.is_none() {
+            if g.scan.is_none() {
                 out.note("no scan recorded yet: run `custody scan` so threats can be derived from the inventory");
             }
         }
