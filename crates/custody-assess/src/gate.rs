@@ -69,10 +69,35 @@ impl GateResult {
 /// sees it: no evaluation, no notice given) would be refused, in the order of `systems`. A system
 /// never released passes; a system that ships nothing the scan found is an error, as it is for
 /// `custody release`.
-pub fn release_reasons(systems: &[SystemFacts], facts: &ReleaseFacts<'_>) -> Result<Vec<GateReason>, NothingShipped> {
+pub fn release_reasons(systems: &[SystemFacts], facts: &ReleaseFacts<'_>) -> Vec<GateReason> {
     let mut reasons = Vec::new();
     for sys in systems {
-        let c = release::candidate(facts, &sys.name, Request::default())?;
+        let c = match release::candidate(facts, &sys.name, Request::default()) {
+            Ok(c) => c,
+            // A system declared before its assets exist has nothing to release yet; one that was
+            // released and now ships nothing has dropped what it released.
+            Err(NothingShipped { .. }) => {
+                if let Some(prev) = facts.log.previous(&sys.name) {
+                    reasons.push(GateReason {
+                        kind: "release".into(),
+                        provision: Some("5.2.5-1".into()),
+                        severity: None,
+                        code: None,
+                        location: None,
+                        message: format!(
+                            "{} ships none of the assets of released version {}: the latest scan found none it registers",
+                            sys.name,
+                            prev.version.as_deref().unwrap_or("?")
+                        ),
+                        close: Some(format!(
+                            "custody scan, and check the system's assets in custody.toml; or custody decommission {}",
+                            sys.name
+                        )),
+                    });
+                }
+                continue;
+            }
+        };
         let Some(prev) = c.previous_digest.as_deref() else { continue };
         if prev != c.digest && !c.refusals.is_empty() {
             let refusals: Vec<String> = c.refusals.iter().map(ToString::to_string).collect();
@@ -92,7 +117,7 @@ pub fn release_reasons(systems: &[SystemFacts], facts: &ReleaseFacts<'_>) -> Res
             });
         }
     }
-    Ok(reasons)
+    reasons
 }
 
 /// Decides the gate from an assessment and the findings of the latest scan.
@@ -199,25 +224,25 @@ mod tests {
         }
     }
 
-    fn reasons(assets: &[AssetFact], log: &ReleaseLog) -> Result<Vec<GateReason>, NothingShipped> {
+    fn reasons(assets: &[AssetFact], log: &ReleaseLog) -> Vec<GateReason> {
         release_reasons(&[system("bot")], &ReleaseFacts { root: "/p", assets, findings: &[], log })
     }
 
     #[test]
     fn a_never_released_system_passes() {
-        assert_eq!(reasons(&[model("aa")], &ReleaseLog::default()), Ok(vec![]));
+        assert_eq!(reasons(&[model("aa")], &ReleaseLog::default()), vec![]);
     }
 
     #[test]
     fn an_unchanged_release_passes() {
         let a = model("aa");
-        assert_eq!(reasons(std::slice::from_ref(&a), &released_as(&a)), Ok(vec![]));
+        assert_eq!(reasons(std::slice::from_ref(&a), &released_as(&a)), vec![]);
     }
 
     #[test]
     fn changed_assets_whose_release_would_be_refused_fail() {
         let log = released_as(&model("aa"));
-        let r = reasons(&[model("bb")], &log).expect("bot ships a model");
+        let r = reasons(&[model("bb")], &log);
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].kind, "release");
         assert_eq!(r[0].provision.as_deref(), Some("5.2.5-1"));
@@ -231,14 +256,15 @@ mod tests {
     }
 
     #[test]
-    fn a_system_that_ships_nothing_is_an_error() {
+    fn a_system_that_ships_nothing_fails_only_if_it_was_released() {
         let a = model("aa");
         let log = released_as(&a);
         let facts = ReleaseFacts { root: "/p", assets: std::slice::from_ref(&a), findings: &[], log: &log };
-        assert_eq!(
-            release_reasons(&[system("bot"), system("empty")], &facts),
-            Err(NothingShipped { system: "empty".into() })
-        );
+        assert_eq!(release_reasons(&[system("bot"), system("empty")], &facts), Vec::new(), "never released: nothing to say");
+        let none = ReleaseFacts { root: "/p", assets: &[], findings: &[], log: &log };
+        let r = release_reasons(&[system("bot")], &none);
+        assert_eq!(r.len(), 1);
+        assert!(r[0].message.starts_with("bot ships none of the assets of released version 1.0"), "{}", r[0].message);
     }
 
     #[test]
@@ -253,7 +279,7 @@ mod tests {
         result.fail_with(Vec::new());
         assert!(result.pass);
         let log = released_as(&model("aa"));
-        result.fail_with(reasons(&[model("bb")], &log).unwrap_or_default());
+        result.fail_with(reasons(&[model("bb")], &log));
         assert!(!result.pass);
         assert_eq!(result.reasons.len(), 1);
     }

@@ -508,9 +508,7 @@ pub fn gate(g: &GlobalArgs, args: &GateArgs, out: &mut Output) -> CmdResult {
             findings: &scan.findings,
             log: &gathered.releases,
         };
-        let reasons = custody_assess::release_reasons(&gathered.input.systems, &facts)
-            .map_err(super::lifecycle::nothing_shipped)?;
-        result.fail_with(reasons);
+        result.fail_with(custody_assess::release_reasons(&gathered.input.systems, &facts));
     }
     match args.format {
         GateFormat::Json => out.json(&serde_json::to_value(&result).map_err(|e| Failure::new(e.to_string()))?)?,
