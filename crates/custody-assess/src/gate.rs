@@ -85,7 +85,7 @@ pub fn gate(a: &Assessment, input: &AssessInput, policy: &GatePolicy) -> GateRes
                 kind: "finding".into(),
                 provision: None,
                 severity: Some(f.severity),
-                code: Some(f.code.clone()),
+                code: Some(f.code.to_string()),
                 location: Some(f.location.to_string()),
                 message: format!("{} {} at {}: {}", f.severity, f.code, f.location, f.message),
                 close: Some(f.remediation().to_string()),

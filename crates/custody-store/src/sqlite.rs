@@ -391,8 +391,10 @@ impl SqliteStore {
             .map_err(m)?;
         let findings = st
             .query_map(params![scan_id], |r| {
+                // Text in the database; a known code comes back typed, an unknown one as text
+                // with the severity it was recorded with.
                 Ok(Finding {
-                    code: r.get(0)?,
+                    code: custody_scan::RULES.code(&r.get::<_, String>(0)?),
                     severity: Severity::parse(&r.get::<_, String>(1)?).unwrap_or(Severity::High),
                     message: r.get(2)?,
                     location: Location {
@@ -866,7 +868,7 @@ impl Store for SqliteStore {
                     .execute(params![
                         id,
                         to_i64(seq as u64),
-                        f.code,
+                        f.code.as_str(),
                         f.severity.as_str(),
                         f.message,
                         l.path,

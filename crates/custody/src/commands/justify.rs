@@ -54,7 +54,11 @@ pub fn weak_components(store: &dyn Store) -> Result<Vec<Weak>, Failure> {
     for u in rec.uses.iter().filter(|u| u.kind == "hub-download" && u.pinned == Some(false)) {
         out.entry(format!("hub:{}", u.name)).or_default().push(format!("revision not pinned ({}:{})", u.path, u.line));
     }
-    for f in rec.findings.iter().filter(|f| f.code == "CUS-FMT-003" || f.code == "CUS-FMT-001") {
+    for f in rec
+        .findings
+        .iter()
+        .filter(|f| f.code == custody_formats::FmtCode::Uninspectable || f.code == custody_formats::FmtCode::Malformed)
+    {
         out.entry(f.location.path.clone()).or_default().push(format!("could not be inspected ({})", f.code));
     }
     Ok(out

@@ -58,10 +58,10 @@ fn facts(
             }
             if r.findings.iter().any(|x| {
                 (x.location.path == a.path || x.location.path.starts_with(&format!("{}/", a.path)))
-                    && (x.code.starts_with("CUS-PKL")
-                        || x.code == "CUS-FMT-003"
-                        || x.code.starts_with("CUS-KER")
-                        || x.code.starts_with("CUS-TF"))
+                    && (x.code.as_str().starts_with("CUS-PKL")
+                        || x.code == custody_formats::FmtCode::Uninspectable
+                        || x.code.as_str().starts_with("CUS-KER")
+                        || x.code.as_str().starts_with("CUS-TF"))
             }) {
                 f.unsafe_model_findings = true;
             }
@@ -70,7 +70,7 @@ fn facts(
         // Organisation-wide signals from code (code is not mapped to systems).
         f.retrieval |= r.uses.iter().any(|u| u.category == "vector-store");
         f.agent_framework = r.uses.iter().any(|u| u.category == "orchestration");
-        f.unpinned_downloads = r.findings.iter().any(|x| x.code == "CUS-HUB-001");
+        f.unpinned_downloads = r.findings.iter().any(|x| x.code == custody_scan::TextCode::UnpinnedDownload);
     }
     for d in datasets {
         // Dataset files are recorded relative to the project root.
