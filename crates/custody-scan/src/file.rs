@@ -66,8 +66,7 @@ const INNOCENT_EXTENSIONS: &[&str] = &[
     "js", "py", "mp3", "mp4", "wav", "css", "xml", "log",
 ];
 
-/// Formats with no reliable magic: the extension is the claim and the parser checks it.
-const EXTENSION_ONLY: &[Format] = &[Format::TfSavedModelPb, Format::CoreMl, Format::Onnx, Format::TfRecord];
+use custody_modelsec::EXTENSION_ONLY;
 
 pub fn process(_root: &Path, f: &WalkedFile) -> FileRecord {
     let mut res = FileResult::default();
@@ -184,36 +183,8 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
             || actual == Some(Format::Pickle)
         {
             let sec = custody_modelsec::analyze(&f.rel, data, f.size);
-            // The security analysis reads pickles the loader would read even where the quick
-            // sniff did not (joblib with inline arrays, streams broken after their payload):
-            // then the file is what its name says.
-            if sec.format.is_some() && sec.format == claimed {
-                res.findings.retain(|x| !(x.code == FmtCode::Malformed && x.location.offset.is_none()));
-            }
-            let uninspectable = res.findings.iter().any(|x| x.code == FmtCode::Uninspectable);
-            if !sec.inspected && f.size > 0 {
-                // What `custody inspect` refuses as not known to be safe is never silent here.
-                let read = if truncated {
-                    format!("; only the first {} bytes were analysed", data.len())
-                } else {
-                    String::new()
-                };
-                res.findings.push(
-                    Finding::new(
-                        FmtCode::NotFullyInspected,
-                        format!("{format} file not fully inspected, so it is not known to be safe{read}"),
-                        Location::file(f.rel.clone()),
-                    )
-                    .with_evidence(format!("{} bytes", f.size)),
-                );
-            }
-            for finding in sec.findings {
-                let dup = res.findings.iter().any(|x| x.code == finding.code && x.location == finding.location)
-                    || (uninspectable && finding.code == custody_modelsec::codes::ZIP_UNINSPECTABLE);
-                if !dup {
-                    res.findings.push(finding);
-                }
-            }
+            // One merge for `custody scan` and `custody inspect` (custody_modelsec::examine).
+            custody_modelsec::merge(&f.rel, data.len(), f.size, claimed, &format, &sec, &mut res.findings);
         }
         if matches!(actual, Some(Format::SevenZip | Format::Gzip)) {
             res.findings.push(Finding::new(
