@@ -134,7 +134,9 @@ mod tests {
 
     #[test]
     fn uninspectable_files_are_weak_and_reasons_are_not_repeated() {
-        let f = |code: &str, path: &str| Finding::new(code, "x", Location::file(path));
+        let f = |code: &str, path: &str| {
+            Finding::new(custody_scan::RULES.get(code).expect("a registered code"), "x", Location::file(path))
+        };
         let findings =
             [f("CUS-FMT-001", "x.bin"), f("CUS-FMT-001", "x.bin"), f("CUS-FMT-003", "y.pt"), f("CUS-PKL-001", "z")];
         let got = weak(&[], &[], &findings);

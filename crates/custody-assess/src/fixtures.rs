@@ -54,12 +54,12 @@ pub fn sample() -> AssessInput {
         ],
         findings: vec![
             Finding::new(
-                "CUS-INV-001",
+                custody_scan::InvCode::Unregistered,
                 "model `experiments/tinyllama-q4_k_m.gguf` (gguf) is not registered to any system",
                 Location::file("experiments/tinyllama-q4_k_m.gguf"),
             ),
             Finding::new(
-                "CUS-INV-001",
+                custody_scan::InvCode::Unregistered,
                 "AI service `anthropic` is used in 1 file(s) but not registered to any system",
                 Location::file("experiments/try_claude.ipynb"),
             ),

@@ -152,7 +152,7 @@ pub fn gate(a: &Assessment, input: &AssessInput, policy: &GatePolicy) -> GateRes
                 kind: "finding".into(),
                 provision: None,
                 severity: Some(f.severity),
-                code: Some(f.code.clone()),
+                code: Some(f.code.to_string()),
                 location: Some(f.location.to_string()),
                 message: format!("{} {} at {}: {}", f.severity, f.code, f.location, f.message),
                 close: Some(f.remediation().to_string()),
@@ -260,7 +260,11 @@ mod tests {
         let a = model("aa");
         let log = released_as(&a);
         let facts = ReleaseFacts { root: "/p", assets: std::slice::from_ref(&a), findings: &[], log: &log };
-        assert_eq!(release_reasons(&[system("bot"), system("empty")], &facts), Vec::new(), "never released: nothing to say");
+        assert_eq!(
+            release_reasons(&[system("bot"), system("empty")], &facts),
+            Vec::new(),
+            "never released: nothing to say"
+        );
         let none = ReleaseFacts { root: "/p", assets: &[], findings: &[], log: &log };
         let r = release_reasons(&[system("bot")], &none);
         assert_eq!(r.len(), 1);

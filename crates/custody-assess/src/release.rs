@@ -392,7 +392,10 @@ mod tests {
         a[0].path = "models".into();
         let mut log = log();
         log.integrity = vec![verify(11, "models", Outcome::Ok)];
-        let f = |sev, path: &str| Finding::new("CUS-PKL-001", "bad", Location::file(path)).with_severity(sev);
+        let f = |sev, path: &str| {
+            Finding::new(custody_scan::RULES.get("CUS-PKL-001").expect("registered"), "bad", Location::file(path))
+                .with_severity(sev)
+        };
         let findings = [
             f(Severity::Critical, "models/w.bin"),
             f(Severity::High, "prompts/p.txt"),

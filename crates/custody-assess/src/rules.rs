@@ -956,7 +956,7 @@ fn model_findings_by_system(scan: &ScanFacts) -> BTreeMap<String, Option<Severit
             let worst = scan
                 .findings
                 .iter()
-                .filter(|f| is_model_finding(&f.code) && covers(&a.path, &f.location.path))
+                .filter(|f| is_model_finding(f.code.as_str()) && covers(&a.path, &f.location.path))
                 .map(|f| f.severity)
                 .max();
             let e = out.entry(s.clone()).or_insert(None);
@@ -980,8 +980,9 @@ fn supply_chain(ctx: &Ctx<'_>) -> Auto {
         Err(a) => return a,
     };
     let model_findings: Vec<&custody_core::Finding> =
-        scan.findings.iter().filter(|f| is_model_finding(&f.code)).collect();
-    let unpinned: Vec<&custody_core::Finding> = scan.findings.iter().filter(|f| f.code == "CUS-HUB-001").collect();
+        scan.findings.iter().filter(|f| is_model_finding(f.code.as_str())).collect();
+    let unpinned: Vec<&custody_core::Finding> =
+        scan.findings.iter().filter(|f| f.code.as_str() == "CUS-HUB-001").collect();
     let worst = model_findings.iter().map(|f| f.severity).max();
     let mut status = severity_status(worst);
     if status == Status::Met && !unpinned.is_empty() {
@@ -1045,7 +1046,7 @@ fn model_evaluated(ctx: &Ctx<'_>) -> Auto {
         let worst = scan
             .findings
             .iter()
-            .filter(|f| is_model_finding(&f.code) && covers(&m.path, &f.location.path))
+            .filter(|f| is_model_finding(f.code.as_str()) && covers(&m.path, &f.location.path))
             .map(|f| f.severity)
             .max();
         match worst {

@@ -23,9 +23,9 @@ fn scan(i: &mut AssessInput) -> &mut ScanFacts {
 }
 
 fn finding(code: &str, sev: Severity, path: &str) -> Finding {
-    let mut f = Finding::new(code, "test finding", Location::file(path));
-    f.severity = sev;
-    f
+    let code = custody_scan::RULES.code(code);
+    assert!(code.rule().is_some(), "{code} is no rule");
+    Finding { code, severity: sev, message: "test finding".into(), location: Location::file(path), evidence: None }
 }
 
 #[test]

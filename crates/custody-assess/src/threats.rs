@@ -134,7 +134,7 @@ pub fn facts(
             }
             if s.findings.iter().any(|x| {
                 (x.location.path == a.path || x.location.path.starts_with(&format!("{}/", a.path)))
-                    && unsafe_model_finding(&x.code)
+                    && unsafe_model_finding(x.code.as_str())
             }) {
                 f.unsafe_model_findings = true;
             }
@@ -143,7 +143,7 @@ pub fn facts(
         // Organisation-wide signals from code (code is not mapped to systems).
         f.retrieval |= s.uses.iter().any(|u| u.category == "vector-store");
         f.agent_framework = s.uses.iter().any(|u| u.category == "orchestration");
-        f.unpinned_downloads = s.findings.iter().any(|x| x.code == "CUS-HUB-001");
+        f.unpinned_downloads = s.findings.iter().any(|x| x.code.as_str() == "CUS-HUB-001");
     }
     for d in datasets {
         if d.files.iter().any(|x| sys.claims(&x.path, &x.sha256)) {
@@ -314,7 +314,9 @@ mod tests {
     fn unsafe_findings_on_or_inside_an_owned_asset_count() {
         let sys = system("bot", &["m"]);
         let a = [asset("m", "model", json!({}))];
-        let f = |code: &str, path: &str| Finding::new(code, "x", Location::file(path));
+        let f = |code: &str, path: &str| {
+            Finding::new(custody_scan::RULES.get(code).expect("a registered code"), "x", Location::file(path))
+        };
         for code in ["CUS-PKL-001", "CUS-FMT-003", "CUS-KER-001", "CUS-TF-001"] {
             assert!(facts_of(&sys, &[], &a, &[f(code, "m/x")], &[]).unsafe_model_findings, "{code}");
         }
@@ -325,7 +327,7 @@ mod tests {
     #[test]
     fn code_signals_are_organisation_wide() {
         let sys = system("bot", &[]);
-        let hub = Finding::new("CUS-HUB-001", "x", Location::file("t.py"));
+        let hub = Finding::new(custody_scan::TextCode::UnpinnedDownload, "x", Location::file("t.py"));
         let f = facts_of(&sys, &[], &[], &[hub], &[ai_use("vector-store"), ai_use("orchestration")]);
         assert!(f.retrieval && f.agent_framework && f.unpinned_downloads);
     }

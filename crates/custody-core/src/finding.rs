@@ -1,6 +1,14 @@
 //! Findings are data: a stable rule code, a severity, where, what was seen, what to do.
-//! Every rule code is listed in [`RULES`] with its documentation; tests check codes are unique
-//! and that every code used anywhere is listed.
+//!
+//! A finding is made from a typed code ([`RuleCode`]): each crate that emits findings declares its
+//! codes with [`rules!`](crate::rules), which makes an enum and, from the same lines, each code's
+//! [`Rule`] (code, default severity, title, why it matters, what to do). A finding with a code
+//! nobody documented cannot be made. Which crates emit which codes, and the list of every code
+//! (`custody rules`, docs/rules.md), is `custody_scan::RULES`, a [`Registry`] of those tables.
+//!
+//! At a text boundary (the store's rows, the scan cache's JSON) a code is text again: a
+//! [`Registry`] maps it back to its rule, and a code this build does not know stays visible as
+//! [`Code::Text`] with the severity it was recorded with.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -83,10 +91,145 @@ impl fmt::Display for Location {
     }
 }
 
+/// A rule: its code, default severity, one-line title, why it matters and what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Rule {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub why: &'static str,
+    pub remediation: &'static str,
+}
+
+/// A typed rule code: a variant of an enum made by [`rules!`](crate::rules), whose rule is
+/// documented where the variant is declared.
+pub trait RuleCode: Copy + 'static {
+    fn rule(self) -> &'static Rule;
+    fn as_str(self) -> &'static str {
+        self.rule().code
+    }
+}
+
+/// A registered rule is its own code: a `&'static Rule` exists only in a crate's rule table (or
+/// a [`Registry`] of them), so a finding made from one is as documented as one made from a
+/// typed variant (`Finding::new(RULES.get("CUS-FMT-003")?, …)` where the emitting crate is not a
+/// dependency).
+impl RuleCode for &'static Rule {
+    fn rule(self) -> &'static Rule {
+        self
+    }
+}
+
+/// The code of a finding. Compared, hashed, displayed and serialised as its text (`CUS-PKL-001`).
+#[derive(Debug, Clone)]
+pub enum Code {
+    /// A rule of this build.
+    Known(&'static Rule),
+    /// A code read back from text (a store, a cache) that is no rule of the [`Registry`] it was
+    /// looked up in, or was not looked up yet (`Deserialize` cannot know the registry: callers
+    /// that deserialise findings resolve them with [`Registry::resolve`]).
+    Text(Box<str>),
+}
+
+impl Code {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Code::Known(r) => r.code,
+            Code::Text(t) => t,
+        }
+    }
+    /// The rule, when the code is one of this build.
+    pub fn rule(&self) -> Option<&'static Rule> {
+        match self {
+            Code::Known(r) => Some(r),
+            Code::Text(_) => None,
+        }
+    }
+    /// Whether this is the code `c`.
+    pub fn is(&self, c: impl RuleCode) -> bool {
+        self.as_str() == c.as_str()
+    }
+}
+
+impl<C: RuleCode> From<C> for Code {
+    fn from(c: C) -> Code {
+        Code::Known(c.rule())
+    }
+}
+
+impl PartialEq for Code {
+    fn eq(&self, other: &Code) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for Code {}
+impl<C: RuleCode> PartialEq<C> for Code {
+    fn eq(&self, other: &C) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl std::hash::Hash for Code {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h);
+    }
+}
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Code) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Code {
+    fn cmp(&self, other: &Code) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        String::deserialize(d).map(|s| Code::Text(s.into()))
+    }
+}
+
+/// Every rule of a build: the tables of the crates that emit findings, in documentation order.
+#[derive(Debug, Clone, Copy)]
+pub struct Registry(pub &'static [&'static [Rule]]);
+
+impl Registry {
+    pub fn rules(self) -> impl Iterator<Item = &'static Rule> {
+        self.0.iter().flat_map(|t| t.iter())
+    }
+    pub fn get(self, code: &str) -> Option<&'static Rule> {
+        self.rules().find(|r| r.code == code)
+    }
+    /// The code for `text`: the rule when there is one, else the text itself.
+    pub fn code(self, text: &str) -> Code {
+        self.get(text).map_or_else(|| Code::Text(text.into()), Code::Known)
+    }
+    /// `code` matched to its rule when it is text of a known one.
+    pub fn resolve(self, code: Code) -> Code {
+        match code {
+            Code::Text(t) => self.code(&t),
+            known => known,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Stable rule code such as `CUS-WALK-002`; see [`RULES`].
-    pub code: String,
+    /// Stable rule code such as `CUS-WALK-002`.
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub location: Location,
@@ -97,9 +240,9 @@ pub struct Finding {
 
 impl Finding {
     /// A finding for `code` with the rule's default severity.
-    pub fn new(code: &str, message: impl Into<String>, location: Location) -> Finding {
-        let severity = rule(code).map_or(Severity::Medium, |r| r.severity);
-        Finding { code: code.to_string(), severity, message: message.into(), location, evidence: None }
+    pub fn new(code: impl RuleCode, message: impl Into<String>, location: Location) -> Finding {
+        let rule = code.rule();
+        Finding { code: Code::Known(rule), severity: rule.severity, message: message.into(), location, evidence: None }
     }
     pub fn with_evidence(mut self, e: impl Into<String>) -> Finding {
         self.evidence = Some(e.into());
@@ -109,222 +252,147 @@ impl Finding {
         self.severity = s;
         self
     }
+    /// What to do; empty for a code this build does not know.
     pub fn remediation(&self) -> &'static str {
-        rule(&self.code).map_or("", |r| r.remediation)
+        self.code.rule().map_or("", |r| r.remediation)
     }
 }
 
-/// A rule: its code, default severity, one-line title, why it matters and what to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Rule {
-    pub code: &'static str,
-    pub severity: Severity,
-    pub title: &'static str,
-    pub why: &'static str,
-    pub remediation: &'static str,
-}
-
-pub fn rule(code: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.code == code)
-}
-
+/// Declares a crate's rule codes: an enum whose variants are the codes, and each code's [`Rule`]
+/// from the same line. `ALL` lists the variants and `RULES` their rules, in declaration order.
+///
+/// ```
+/// custody_core::rules! {
+///     /// Codes of an example.
+///     pub enum ExampleCode {
+///         Broken = "CUS-EXA-001", Low, "Something is broken",
+///             "Why it matters.",
+///             "What to do.";
+///     }
+/// }
+/// use custody_core::{Finding, Location, RuleCode, Severity};
+/// let f = Finding::new(ExampleCode::Broken, "broken", Location::file("x"));
+/// assert_eq!((f.code.as_str(), f.severity), ("CUS-EXA-001", Severity::Low));
+/// assert_eq!(ExampleCode::Broken.rule().title, "Something is broken");
+/// ```
+#[macro_export]
 macro_rules! rules {
-    ($( $code:literal, $sev:ident, $title:literal, $why:literal, $fix:literal; )*) => {
-        /// Every rule custody knows, in code order.
-        pub const RULES: &[Rule] = &[ $( Rule { code: $code, severity: Severity::$sev, title: $title, why: $why, remediation: $fix }, )* ];
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $variant:ident = $code:literal, $sev:ident, $title:literal, $why:literal, $fix:literal; )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        $vis enum $name { $( #[doc = $title] $variant, )* }
+
+        impl $name {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [$name] = &[ $( $name::$variant, )* ];
+            /// The rule of every code, in declaration order.
+            pub const RULES: &'static [$crate::Rule] = &[ $(
+                $crate::Rule {
+                    code: $code,
+                    severity: $crate::Severity::$sev,
+                    title: $title,
+                    why: $why,
+                    remediation: $fix,
+                },
+            )* ];
+        }
+
+        impl $crate::RuleCode for $name {
+            fn rule(self) -> &'static $crate::Rule {
+                // Variants and rules are made from the same lines, in the same order.
+                &Self::RULES[self as usize]
+            }
+        }
+
+        impl $name {
+            /// The code's text (`CUS-…`).
+            pub fn as_str(self) -> &'static str {
+                $crate::RuleCode::as_str(self)
+            }
+        }
+
+        impl $crate::__serde::Serialize for $name {
+            fn serialize<S: $crate::__serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str($crate::RuleCode::as_str(*self))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str($crate::RuleCode::as_str(*self))
+            }
+        }
     };
 }
 
-rules! {
-    "CUS-WALK-001", Medium, "File could not be read",
-        "An asset custody cannot read cannot be inventoried or checked, so the inventory is incomplete (5.2.1-1).",
-        "Give the scanning user read access, or exclude the path deliberately with --exclude.";
-    "CUS-WALK-002", Low, "Broken symbolic link",
-        "A link whose target is gone often points at a model or dataset that moved; code that loads it will fail or load something else.",
-        "Remove the link or restore its target.";
-    "CUS-WALK-003", Medium, "Symbolic link leaves the scanned tree",
-        "custody never follows links out of the root, so whatever the link points at is not inventoried.",
-        "Scan the target directly, or replace the link with the content.";
-    "CUS-WALK-004", Low, "Symbolic link loop",
-        "A loop makes tools that follow links run forever or fail.",
-        "Remove one of the links that form the loop.";
-    "CUS-WALK-005", Low, "File vanished or changed during the scan",
-        "The inventory entry for this path reflects neither the old nor the new state.",
-        "Scan again when the tree is not being written to.";
-    "CUS-WALK-006", Low, "File name is not valid UTF-8",
-        "Names that are not UTF-8 display differently across tools and can hide files from review.",
-        "Rename the file to a UTF-8 name.";
-    "CUS-WALK-007", Medium, "Special file not read",
-        "A FIFO, socket or device file in the tree is never opened (reading a FIFO blocks, a device can be endless), so whatever a program would read from it under a model's name is not inventoried or checked.",
-        "Replace it with a regular file, or exclude the path deliberately with --exclude.";
-    "CUS-CLS-001", Medium, "File extension does not match its content",
-        "A model saved under another format's extension gets loaded by the wrong loader or slips past extension-based checks (for example a pickle named .safetensors).",
-        "Rename the file to match its real format, and find out why it was mislabelled.";
-    "CUS-FMT-001", Medium, "Malformed or truncated model or data file",
-        "A header that does not parse cannot be inventoried, hashed meaningfully per tensor, or trusted; loaders may behave unpredictably on it.",
-        "Re-download the file from its source and compare its hash with the published one.";
-    "CUS-FMT-002", Medium, "File exceeds a parser limit",
-        "custody enforces limits on header sizes, counts and depth so hostile files cannot exhaust memory; what lies beyond the limit was not inspected.",
-        "Inspect the file with a dedicated tool; if it is legitimate, report the limit as too low.";
-    "CUS-FMT-003", Medium, "Archive or compressed file custody cannot inspect",
-        "A model packed in a format custody cannot open (7z, gzip) might hold anything; it is never reported as clean.",
-        "Unpack it and scan the content, or get the model in an inspectable format.";
-    "CUS-FMT-004", High, "Model file not fully inspected",
-        "custody could not analyse all of this model file (a pickle longer than the inspection window, an archive directory beyond it, a limit, content it cannot open), so code that runs when the file is loaded may be in the part not analysed; `custody inspect` refuses such a file as not known to be safe.",
-        "Run `custody inspect FILE` to see why; get the model in a format custody checks fully (safetensors, GGUF), or accept the risk deliberately.";
-    "CUS-FMT-005", Medium, "Empty model file",
-        "A model file with no bytes is no model: a download or copy failed or was truncated, and whatever loads it fails or falls back to something else.",
-        "Re-download the file from its source and compare its hash with the published one, or remove it.";
-    "CUS-SEC-001", High, "Hard-coded AI service credential",
-        "An API key in source code is exposed to everyone with read access to the code and its history.",
-        "Revoke the key, load it from a secret store or environment variable, and purge it from history.";
-    "CUS-HUB-001", Medium, "Model or dataset downloaded from a hub without a pinned revision",
-        "Without a commit hash the content can change under you at any time, including into a malicious version (5.2.3-1).",
-        "Pass revision=<commit sha> to from_pretrained / hf_hub_download / load_dataset.";
-    "CUS-INV-001", High, "Shadow AI: AI asset or service in use but not registered",
-        "Provision 5.2.1-1 asks for a complete inventory; an asset no system declares is one nobody is accountable for.",
-        "Register it with a system in custody.toml (or `custody register`), or remove it.";
-    "CUS-INV-002", Medium, "Registered AI asset not found",
-        "A system declares an asset the scan did not find: the inventory and reality disagree.",
-        "Correct the registration, or find out where the asset went.";
-    "CUS-PKL-001", Critical, "Pickle imports or calls a code-execution gadget",
-        "Loading the file (pickle.load, torch.load, joblib.load, numpy.load with allow_pickle) imports and calls this global, which runs commands, evaluates code, imports arbitrary modules, loads native code or starts a debugger: whoever made the file runs code on your machine (5.2.3-1).",
-        "Do not load the file. Get the model in a format without code (safetensors, GGUF, ONNX), or from a source you trust, and compare hashes.";
-    "CUS-PKL-002", High, "Pickle imports a dangerous global",
-        "The global reaches the network, the file system, process state or attributes of arbitrary objects; ML checkpoints never need it, and it is a building block of payloads.",
-        "Do not load the file; if you must, load it with an allowlisting unpickler (torch.load(weights_only=True)) in a sandbox, and ask the publisher why it is there.";
-    "CUS-PKL-003", Medium, "Pickle imports a global outside the ML allowlist",
-        "custody only trusts the reconstructors that PyTorch, NumPy, scikit-learn and joblib really use; anything else (custom classes, unresolvable calls, copyreg extension codes) runs code nobody vetted when the file is loaded.",
-        "Check that the named module is code you have and trust; prefer weights-only formats, or load with an allowlist that names it explicitly.";
-    "CUS-PKL-004", Medium, "Pickle stream is malformed or truncated",
-        "pickle.load runs every opcode before the point where a stream breaks, so a payload followed by garbage executes and then raises an error (the nullifAI trick); what came before the break is reported, and the bytes after it were searched for imports.",
-        "Treat the file as hostile unless it is a known-truncated download; re-download it and compare its hash with the published one.";
-    "CUS-PKL-005", High, "Pickle FRAME lengths disagree with the opcodes",
-        "Protocol-4 frames that end inside an opcode, start inside another frame or claim more data than exists make frame-aware readers and pickle.load see different opcodes: a known way to hide a GLOBAL and REDUCE from scanners.",
-        "Do not load the file. Regenerate it with a standard pickler if it is yours.";
-    "CUS-PKL-006", High, "Pickle memo tricks",
-        "Reads of memo slots that were never written, memo slots overwritten, or STACK_GLOBAL operands that are not strings are how payloads swap the module and name a scanner sees for the ones the loader uses; no standard pickler produces them.",
-        "Do not load the file.";
-    "CUS-PKL-007", Critical, "Pickle modifies a module, class or special attribute",
-        "BUILD, SETITEM or APPEND applied to an imported module or class (or state with dunder keys) rewrites interpreter state: an allowlisted function can be replaced by a dangerous one before it is called.",
-        "Do not load the file.";
-    "CUS-PKL-008", Medium, "Pickle analysis limit reached",
-        "custody bounds opcodes, memo size, stack depth and nesting so hostile files cannot exhaust it; what lies beyond the limit was not inspected, so the file is not known to be safe.",
-        "Inspect the file another way (a sandboxed load with an allowlisting unpickler) or convert it to a weights-only format.";
-    "CUS-PKL-009", Low, "Pickle embedded in a bytes value of another pickle",
-        "A pickle inside a pickle runs when something calls pickle.loads, torch.load or joblib on it: a staging technique that hides the payload from scanners that read only the outer stream. Its own findings are reported separately.",
-        "Check what in the outer pickle unpickles the nested one; treat any finding inside it like a finding in the outer file.";
-    "CUS-PKL-010", Low, "More than one pickle stream in a file",
-        "pickle.load reads only the first stream, but legacy torch, joblib and custom loaders read several; every stream was analysed. A second stream in a plain pickle is unusual and can hide a payload from tools that stop at the first STOP.",
-        "Confirm the producer writes several streams on purpose; otherwise treat the extra streams as tampering.";
-    "CUS-ZIP-001", Medium, "Model content custody could not inspect",
-        "A 7z, gzip, bzip2, xz or tar wrapper, an encrypted or unsupported zip member, or a prefix of a large archive whose directory is at the end might hold anything; it is never reported as clean (nullifAI used 7z to slip pickles past scanners).",
-        "Unpack or convert the model and scan the result, or get it in a format custody can open.";
-    "CUS-ZIP-002", High, "Zip local header and central directory disagree on a name",
-        "Readers that walk local headers and readers that trust the central directory (torch.load) see different member names, so a scanner can check one file while the loader runs another (CVE-2025-1944).",
-        "Do not load the archive; re-create it with a standard zip writer if it is yours.";
-    "CUS-ZIP-003", Medium, "Zip member fails its CRC check",
-        "torch.load ignores CRCs while strict readers refuse the member: the content changed after the archive was written, or was crafted to make scanners give up (CVE-2025-10156).",
-        "Re-download the file and compare its hash with the published one.";
-    "CUS-ZIP-004", Medium, "Zip member with encryption or patch flag bits",
-        "torch.load reads members whatever these flag bits say, while Python's zipfile refuses them: scanners built on it skip the content (CVE-2025-1945). Model archives are never encrypted.",
-        "Do not load the archive; re-create it without the flags if it is yours.";
-    "CUS-ZIP-005", High, "Zip member name escapes the extraction directory",
-        "An absolute name or one with `..` components writes outside the target directory when the archive is extracted (path traversal, zip slip).",
-        "Do not extract the archive; rename the members if it is yours.";
-    "CUS-ZIP-006", High, "Zip bomb",
-        "An extreme declared compression ratio, an enormous total size, overlapping members or content that inflates past its declared size exhausts memory or disk in whatever extracts it.",
-        "Do not extract the archive.";
-    "CUS-ZIP-007", Medium, "Malformed zip structure",
-        "A broken or contradictory central directory makes loaders and scanners disagree about what the archive holds; custody read the members it could find from their local headers.",
-        "Re-download the file; re-create the archive with a standard writer if it is yours.";
-    "CUS-ZIP-008", Medium, "Duplicate member names in a zip",
-        "Readers disagree about which copy of a duplicated name they use (Python takes the last), so a scanner and a loader can see different content; all copies were analysed.",
-        "Re-create the archive with unique names.";
-    "CUS-ZIP-009", Medium, "Pickle in a zip member whose name does not say so",
-        "Scanners that pick members by extension skip a pickle stored under another name, while the loader opens it by name and runs it (CVE-2025-1889).",
-        "Find out why the member holds a pickle; treat its pickle findings like any other.";
-    "CUS-ZIP-010", High, "Polyglot file: two formats in one",
-        "Data before a zip archive, or a zip directory after a pickle, makes readers that look at the start (torch.load decides by the first bytes) and readers that look at the end see different files; both were analysed.",
-        "Do not load the file; get a clean copy from the publisher.";
-    "CUS-NPY-001", Medium, "NumPy object array holds a pickle",
-        "The data of an object-dtype .npy (also inside .npz) is a pickle that numpy.load(allow_pickle=True) runs; the payload was analysed and its findings are reported separately.",
-        "Load with allow_pickle=False, or convert the data to a plain numeric dtype.";
-    "CUS-KER-001", High, "Keras Lambda layer",
-        "A Lambda layer stores Python bytecode in the model; loading it with safe_mode=False, or with a Keras version that ignores safe_mode, runs that code (CVE-2024-3660).",
-        "Replace the Lambda layer with a registered custom layer whose code you control, and keep safe_mode on.";
-    "CUS-KER-002", High, "Keras config imports a module outside Keras",
-        "Deserialising an object whose `module` lies outside Keras imports that module and fetches a name from it, even with safe_mode (CVE-2025-1550): a config can name os.system or any other function.",
-        "Do not load the model; if the module is your own code, register the object and load with custom_objects.";
-    "CUS-KER-003", Critical, "Keras config uses a safe_mode bypass gadget",
-        "Keras-internal functions and classes such as enable_unsafe_deserialization, get_file, load_model or TorchModuleWrapper turn safe_mode off, write files or unpickle data while the model loads (CVE-2025-8747, -9906, -49655).",
-        "Do not load the model; upgrade Keras and get the model from a trusted source.";
-    "CUS-KER-004", Medium, "Keras config uses a custom object",
-        "A custom layer, loss or function is code from a module outside Keras that runs when the model loads; it is only as safe as that module.",
-        "Make sure the named module is code you have reviewed, and pass it explicitly through custom_objects.";
-    "CUS-KER-005", High, "Legacy HDF5 Keras model with Lambda layers",
-        "A Lambda layer in an .h5 model runs its stored bytecode when the model is loaded (legacy loaders ignore safe_mode, CVE-2025-9905); found by a byte search of the model config, so confidence is lower.",
-        "Re-save the model in the .keras format without Lambda layers, or load it only in a sandbox.";
-    "CUS-TF-001", Critical, "TensorFlow graph runs Python functions",
-        "PyFunc, EagerPyFunc and related ops call Python functions when the graph runs; a SavedModel that uses them executes code from the loading process or its environment.",
-        "Do not serve the model; rebuild it without py_function / numpy_function.";
-    "CUS-TF-002", High, "TensorFlow graph reads or writes files",
-        "ReadFile, WriteFile, MatchingFiles, ImmutableConst and print/debug ops writing to file URLs give a served model access to the server's file system.",
-        "Check why the graph touches files; serve it only in a sandbox without access to secrets.";
-    "CUS-TF-003", High, "TensorFlow graph saves to an absolute or escaping path",
-        "String constants that are absolute paths or contain `..`, in a graph with save, restore or write ops, let the model overwrite or read files outside its directory.",
-        "Rebuild the graph so file names come from inputs, not constants; serve it in a sandbox.";
-    "CUS-ONX-001", High, "ONNX external data path escapes the model directory",
-        "External tensor data is opened relative to the model; an absolute path or one with `..` makes the runtime read (or tools write) arbitrary files (CVE-2022-25882, CVE-2024-27318).",
-        "Keep external data next to the model with plain relative names; do not load the model as is.";
-    "CUS-ONX-002", Medium, "ONNX operators from a custom domain",
-        "Operators outside the standard domains need a custom-operator library registered by the loading program: native code the model depends on.",
-        "Make sure the operator library is one you trust; prefer models that use standard operators only.";
-    "CUS-GGUF-001", High, "GGUF header counts or lengths out of range",
-        "Counts, string and array lengths or tensor dimensions that overflow or exceed what the file holds are how crafted GGUF files corrupt memory in native loaders.",
-        "Do not load the file; re-download it and compare its hash with the published one.";
-    "CUS-JJA-001", Critical, "Chat template reaches Python internals",
-        "Attribute or item access to dunder names (__class__, __globals__, __subclasses__, __builtins__...) in a Jinja chat template is server-side template injection: rendering it with a non-sandboxed engine runs code (CVE-2024-34359).",
-        "Do not serve the model with this template; replace it with the upstream template of the base model.";
-    "CUS-JJA-002", High, "Chat template uses template-injection gadgets",
-        "Attributes of template globals (cycler, joiner, namespace, lipsum, self), popen/system-style attributes, references to os or eval, computed attr filters, include/import, or huge ranges have no place in a chat template.",
-        "Replace the template with the upstream one, and render templates in a sandboxed environment.";
-    "CUS-JJA-003", High, "Chat template hides instructions behind a trigger",
-        "A condition that compares message content with a literal and then injects fixed text is an inference-time backdoor: the model behaves normally until the trigger phrase appears.",
-        "Compare the template with the base model's and remove the conditional text.";
-    "CUS-JJA-004", Low, "Chat template could not be parsed",
-        "The template does not parse as Jinja (after removing Hugging Face's generation tags), so it was only searched as text; the engine that renders it may accept it differently.",
-        "Check the template by hand, or replace it with the upstream one.";
-    "CUS-JJA-005", High, "Template-injection pattern in an unparsable chat template",
-        "A text search of a template that did not parse found dunder names, attr filters or command-execution calls; without a syntax tree the match is less certain.",
-        "Read the template, and replace it with the upstream one.";
-    "CUS-ST-001", Medium, "safetensors header size or structure is invalid",
-        "A header length beyond the reference limit or the file size, or a header that is not a JSON object, is refused by loaders but can exhaust memory in naive readers.",
-        "Re-download the file; re-save it with the safetensors library if it is yours.";
-    "CUS-ST-002", High, "safetensors tensors overlap or point outside the data",
-        "Offsets outside the data buffer make native readers read out of bounds; overlapping tensors alias each other's bytes. The reference writer produces neither.",
-        "Do not load the file with readers that trust offsets; get a clean copy.";
-    "CUS-ST-003", Medium, "Bytes after the last safetensors tensor",
-        "Data no tensor claims can hide a payload, or make the file a polyglot that another loader reads as pickle or zip (then the severity is high and the payload was analysed).",
-        "Re-save the file with the safetensors library and compare hashes with the publisher's.";
-    "CUS-ST-004", Medium, "Suspicious safetensors metadata",
-        "Metadata values with code, template or shell syntax (high) or of enormous size are injection payloads for tools and UIs that display or evaluate metadata.",
-        "Strip or rewrite the metadata, and find out who put it there.";
+/// Checks a crate's table: codes unique, `CUS-FAMILY-NNN`, every text filled in. Each crate that
+/// declares codes calls it from a test; the registry test checks uniqueness across crates.
+pub fn check_rules(rules: &[Rule]) -> Result<(), String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for r in rules {
+        if !seen.insert(r.code) {
+            return Err(format!("duplicate {}", r.code));
+        }
+        let parts: Vec<&str> = r.code.split('-').collect();
+        let digits = parts.get(2).is_some_and(|d| d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()));
+        if !(parts.len() == 3 && parts[0] == "CUS" && digits) {
+            return Err(format!("malformed code {}", r.code));
+        }
+        if r.title.is_empty() || r.why.is_empty() || r.remediation.is_empty() {
+            return Err(format!("{} is not documented", r.code));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn codes_are_unique_well_formed_and_documented() {
-        let mut seen = std::collections::BTreeSet::new();
-        for r in RULES {
-            assert!(seen.insert(r.code), "duplicate {}", r.code);
-            let parts: Vec<&str> = r.code.split('-').collect();
-            assert!(parts.len() == 3 && parts[0] == "CUS" && parts[2].len() == 3, "{}", r.code);
-            assert!(!r.title.is_empty() && !r.why.is_empty() && !r.remediation.is_empty());
+    crate::rules! {
+        /// Codes of a test.
+        enum TestCode {
+            One = "CUS-TST-001", High, "One",
+                "Why.",
+                "Fix.";
+            Two = "CUS-TST-002", Low, "Two",
+                "Why two.",
+                "Fix two.";
         }
+    }
+
+    #[test]
+    fn a_finding_takes_its_severity_and_docs_from_its_typed_code() {
+        let f = Finding::new(TestCode::Two, "m", Location::file("x"));
+        assert_eq!(f.code.as_str(), "CUS-TST-002");
+        assert_eq!(f.severity, Severity::Low);
+        assert_eq!(f.remediation(), "Fix two.");
+        assert!(f.code.is(TestCode::Two) && !f.code.is(TestCode::One));
+        assert_eq!(TestCode::ALL.len(), TestCode::RULES.len());
+        assert_eq!(TestCode::One.as_str(), "CUS-TST-001");
+        check_rules(TestCode::RULES).unwrap();
+    }
+
+    #[test]
+    fn codes_cross_text_boundaries_as_text_and_resolve_through_a_registry() {
+        let reg = Registry(&[TestCode::RULES]);
+        let f = Finding::new(TestCode::One, "m", Location::file("x"));
+        let json = serde_json::to_string(&f).unwrap();
+        assert!(json.contains(r#""code":"CUS-TST-001""#), "{json}");
+        let back: Finding = serde_json::from_str(&json).unwrap();
+        // Equal as text before it is resolved, and typed after.
+        assert_eq!(back, f);
+        assert!(back.code.rule().is_none());
+        assert_eq!(reg.resolve(back.code).rule(), Some(TestCode::One.rule()));
+        // A code no rule of the registry has stays visible as text, with no documentation.
+        let unknown = reg.code("CUS-NEW-001");
+        assert_eq!((unknown.as_str(), unknown.rule()), ("CUS-NEW-001", None));
+        assert!(check_rules(&[TestCode::RULES, TestCode::RULES].concat()).is_err());
     }
 
     #[test]

@@ -30,7 +30,9 @@ pub use ai_use::AiUse;
 pub use applicability::{Applicable, Reason, applicable};
 pub use catalog::{Capability, Catalog, EvidenceKind, Modality, Phase, Principle, Provision, ProvisionId};
 pub use config::{Config, ConfigError, EvidenceConfig, Exposure, GateConfig, Organisation, System};
-pub use finding::{Finding, Location, RULES, Rule, Severity, rule};
+pub use finding::{Code, Finding, Location, Registry, Rule, RuleCode, Severity, check_rules};
 pub use integrity::{IntegrityKind, Outcome};
 pub use ownership::{AssetRef, Ownership};
 pub use role::{Party, Role};
+#[doc(hidden)]
+pub use serde as __serde;

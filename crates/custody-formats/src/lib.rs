@@ -5,7 +5,7 @@
 //! text and return data. They never panic, never execute, import, evaluate or render what they
 //! read, never touch the file system, and bound every allocation (see [`limits`]). Problems in
 //! the input become [`Issue`]s with the rule codes `CUS-FMT-001` (malformed or truncated) and
-//! `CUS-FMT-002` (a parser limit was exceeded); both are registered in `custody_core::RULES`.
+//! `CUS-FMT-002` (a parser limit was exceeded), declared with every `CUS-FMT-*` code in [`FmtCode`].
 //!
 //! - [`sniff`]: the format from the first bytes (content only, never the name).
 //! - [`format_for_extension`] / [`extension_matches`]: what a file name claims, and whether the
@@ -64,9 +64,30 @@ pub use sniff::{detect, sniff};
 pub use util::{crc32, crc32c, masked_crc32c};
 
 /// Rule code: malformed or truncated model or data file.
-pub const MALFORMED: &str = "CUS-FMT-001";
+pub const MALFORMED: FmtCode = FmtCode::Malformed;
 /// Rule code: file exceeds a parser limit.
-pub const LIMIT: &str = "CUS-FMT-002";
+pub const LIMIT: FmtCode = FmtCode::Limit;
+
+custody_core::rules! {
+    /// Codes of reading a model or data file's format.
+    pub enum FmtCode {
+        Malformed = "CUS-FMT-001", Medium, "Malformed or truncated model or data file",
+            "A header that does not parse cannot be inventoried, hashed meaningfully per tensor, or trusted; loaders may behave unpredictably on it.",
+            "Re-download the file from its source and compare its hash with the published one.";
+        Limit = "CUS-FMT-002", Medium, "File exceeds a parser limit",
+            "custody enforces limits on header sizes, counts and depth so hostile files cannot exhaust memory; what lies beyond the limit was not inspected.",
+            "Inspect the file with a dedicated tool; if it is legitimate, report the limit as too low.";
+        Uninspectable = "CUS-FMT-003", Medium, "Archive or compressed file custody cannot inspect",
+            "A model packed in a format custody cannot open (7z, gzip) might hold anything; it is never reported as clean.",
+            "Unpack it and scan the content, or get the model in an inspectable format.";
+        NotFullyInspected = "CUS-FMT-004", High, "Model file not fully inspected",
+            "custody could not analyse all of this model file (a pickle longer than the inspection window, an archive directory beyond it, a limit, content it cannot open), so code that runs when the file is loaded may be in the part not analysed; `custody inspect` refuses such a file as not known to be safe.",
+            "Run `custody inspect FILE` to see why; get the model in a format custody checks fully (safetensors, GGUF), or accept the risk deliberately.";
+        Empty = "CUS-FMT-005", Medium, "Empty model file",
+            "A model file with no bytes is no model: a download or copy failed or was truncated, and whatever loads it fails or falls back to something else.",
+            "Re-download the file from its source and compare its hash with the published one, or remove it.";
+    }
+}
 
 /// A model or data file format custody recognises. Serialised kebab-case (`pytorch-zip`); the
 /// same string is [`Format::as_str`].
@@ -418,7 +439,7 @@ pub(crate) fn meta_string(s: &str) -> String {
 /// exceeded), a message, and the byte offset where it was seen when known.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
-    pub code: &'static str,
+    pub code: FmtCode,
     pub message: String,
     pub offset: Option<u64>,
 }

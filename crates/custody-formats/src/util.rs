@@ -95,7 +95,7 @@ pub(crate) struct Sink {
 }
 
 impl Sink {
-    pub(crate) fn push(&mut self, code: &'static str, message: String, offset: Option<u64>) {
+    pub(crate) fn push(&mut self, code: crate::FmtCode, message: String, offset: Option<u64>) {
         if self.issues.len() < limits::MAX_ISSUES {
             self.issues.push(Issue { code, message, offset });
         } else if !self.overflowed {

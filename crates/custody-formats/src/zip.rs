@@ -66,7 +66,7 @@ pub struct Archive {
     pub issues: Vec<Issue>,
 }
 
-fn issue(code: &'static str, message: impl Into<String>, offset: u64) -> Issue {
+fn issue(code: crate::FmtCode, message: impl Into<String>, offset: u64) -> Issue {
     Issue { code, message: message.into(), offset: Some(offset) }
 }
 

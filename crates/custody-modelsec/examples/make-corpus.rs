@@ -44,7 +44,11 @@ fn main() -> std::io::Result<()> {
         codes.dedup();
         let sev = a.max_severity().map_or("none", |x| x.as_str());
         let inspected = if a.inspected { "" } else { ", not inspectable" };
-        let expect = if s.expect.is_empty() { "none high/critical".to_string() } else { s.expect.join(", ") };
+        let expect = if s.expect.is_empty() {
+            "none high/critical".to_string()
+        } else {
+            s.expect.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+        };
         let _ = writeln!(
             table,
             "| `{dir}/{}` | {} | {expect} | {} ({sev}{inspected}) |",

@@ -59,7 +59,7 @@ impl<'p> Ctx<'p> {
     /// A finding with the rule's default severity (or `sev`).
     pub fn add(
         &mut self,
-        code: &str,
+        code: crate::codes::ModelCode,
         sev: Option<Severity>,
         member: Option<&str>,
         offset: Option<u64>,

@@ -488,13 +488,13 @@ pub struct Sample {
     /// The bypass class or gadget it stands for (research/supply-chain.md §2.5 wording).
     pub class: &'static str,
     /// Codes the analysis must report.
-    pub expect: &'static [&'static str],
+    pub expect: &'static [ModelCode],
     /// Codes the analysis must not report (benign samples: the rules of their format family).
-    pub clean: &'static [&'static str],
+    pub clean: &'static [ModelCode],
     pub bytes: Vec<u8>,
 }
 
-const PKL_ALL: &[&str] = &[
+const PKL_ALL: &[ModelCode] = &[
     PKL_CRITICAL,
     PKL_DANGEROUS,
     PKL_UNKNOWN,
@@ -506,7 +506,7 @@ const PKL_ALL: &[&str] = &[
     PKL_NESTED,
     PKL_MULTI,
 ];
-const ZIP_PKL: &[&str] = &[
+const ZIP_PKL: &[ModelCode] = &[
     PKL_CRITICAL,
     PKL_DANGEROUS,
     PKL_UNKNOWN,
@@ -529,22 +529,22 @@ const ZIP_PKL: &[&str] = &[
     ZIP_POLYGLOT,
 ];
 
-fn m(name: &'static str, class: &'static str, expect: &'static [&'static str], bytes: Vec<u8>) -> Sample {
+fn m(name: &'static str, class: &'static str, expect: &'static [ModelCode], bytes: Vec<u8>) -> Sample {
     Sample { name, kind: Kind::Malicious, class, expect, clean: &[], bytes }
 }
 
-fn sus(name: &'static str, class: &'static str, expect: &'static [&'static str], bytes: Vec<u8>) -> Sample {
+fn sus(name: &'static str, class: &'static str, expect: &'static [ModelCode], bytes: Vec<u8>) -> Sample {
     Sample { name, kind: Kind::Suspicious, class, expect, clean: &[], bytes }
 }
 
-fn ok(name: &'static str, class: &'static str, clean: &'static [&'static str], bytes: Vec<u8>) -> Sample {
+fn ok(name: &'static str, class: &'static str, clean: &'static [ModelCode], bytes: Vec<u8>) -> Sample {
     Sample { name, kind: Kind::Benign, class, expect: &[], clean, bytes }
 }
 
 /// Every sample.
 pub fn samples() -> Vec<Sample> {
     let mut v = Vec::new();
-    let c: &'static [&'static str] = &[PKL_CRITICAL];
+    let c: &'static [ModelCode] = &[PKL_CRITICAL];
     // --- Missing gadgets in blocklists (one file per gadget named in §2.5).
     let gadgets: &[(&'static str, &'static str, &str, &str)] = &[
         ("posix_system.pkl", "classic: posix.system through GLOBAL + REDUCE", "posix", "system"),
@@ -682,7 +682,7 @@ pub fn samples() -> Vec<Sample> {
     for (name, class, mo, n) in gadgets {
         v.push(m(name, class, c, gadget(mo, n)));
     }
-    let h: &'static [&'static str] = &[PKL_DANGEROUS];
+    let h: &'static [ModelCode] = &[PKL_DANGEROUS];
     for (name, class, mo, n) in [
         ("webbrowser_open.pkl", "network: webbrowser.open", "webbrowser", "open"),
         ("functools_partial.pkl", "functools.partial", "functools", "partial"),
@@ -1266,10 +1266,10 @@ pub fn samples() -> Vec<Sample> {
         b"{% bogus_tag %}{{ messages }}".to_vec(),
     ));
     // Benign.
-    const NPY_RULES: &[&str] = &[NPY_OBJECT, PKL_CRITICAL, PKL_DANGEROUS, PKL_UNKNOWN];
-    const KER_RULES: &[&str] = &[KER_LAMBDA, KER_MODULE, KER_GADGET, KER_CUSTOM, KER_H5];
-    const JJA_RULES: &[&str] = &[JJA_DUNDER, JJA_GADGET, JJA_TRIGGER, JJA_UNPARSED, JJA_LEXICAL, GGUF_HEADER];
-    const ST_RULES: &[&str] = &[ST_HEADER, ST_OFFSETS, ST_TRAILING, ST_METADATA];
+    const NPY_RULES: &[ModelCode] = &[NPY_OBJECT, PKL_CRITICAL, PKL_DANGEROUS, PKL_UNKNOWN];
+    const KER_RULES: &[ModelCode] = &[KER_LAMBDA, KER_MODULE, KER_GADGET, KER_CUSTOM, KER_H5];
+    const JJA_RULES: &[ModelCode] = &[JJA_DUNDER, JJA_GADGET, JJA_TRIGGER, JJA_UNPARSED, JJA_LEXICAL, GGUF_HEADER];
+    const ST_RULES: &[ModelCode] = &[ST_HEADER, ST_OFFSETS, ST_TRAILING, ST_METADATA];
     v.push(ok(
         "pytorch_state_dict.pt",
         "PyTorch state dict (torch.save zip)",

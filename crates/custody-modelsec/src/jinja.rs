@@ -15,7 +15,7 @@
 //! - `CUS-JJA-004`/`-005`: a template minijinja cannot parse (after removing Hugging Face's
 //!   `{% generation %}` tags) is searched lexically, at lower confidence.
 
-use crate::codes;
+use crate::codes::{self, ModelCode};
 use crate::ctx::Ctx;
 use custody_core::{Finding, Severity};
 use minijinja::machinery::ast::{self, CallArg, Expr, Stmt};
@@ -111,7 +111,7 @@ fn mangled(s: &str) -> bool {
 }
 
 struct Hit {
-    code: &'static str,
+    code: ModelCode,
     sev: Option<Severity>,
     message: String,
     line: u32,
@@ -154,7 +154,7 @@ fn render(e: &Expr, depth: u32) -> String {
 impl Walk {
     fn hit(
         &mut self,
-        code: &'static str,
+        code: ModelCode,
         sev: Option<Severity>,
         span: minijinja::machinery::Span,
         message: String,

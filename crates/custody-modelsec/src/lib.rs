@@ -21,6 +21,7 @@
 pub mod codes;
 mod ctx;
 mod dispatch;
+mod file;
 mod gguf;
 mod jinja;
 mod keras;
@@ -36,6 +37,7 @@ mod zipsec;
 pub mod fixtures;
 
 pub use ctx::MAX_FINDINGS;
+pub use file::{EXTENSION_ONLY, Examined, examine, merge, parse_as};
 pub use pickle::{CallReport, ImportReport, PickleReport, StreamReport};
 
 use custody_core::Finding;

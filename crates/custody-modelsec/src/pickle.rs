@@ -104,7 +104,7 @@ pub struct CallReport {
 /// A finding the pickle layer produces, before it gets a file location.
 #[derive(Debug, Clone)]
 pub struct Hit {
-    pub code: &'static str,
+    pub code: crate::codes::ModelCode,
     pub severity: Option<custody_core::Severity>,
     pub message: String,
     /// Offset in the analysed buffer.
@@ -398,7 +398,14 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn hit(&mut self, code: &'static str, sev: Option<custody_core::Severity>, message: String, at: usize, ev: String) {
+    fn hit(
+        &mut self,
+        code: crate::codes::ModelCode,
+        sev: Option<custody_core::Severity>,
+        message: String,
+        at: usize,
+        ev: String,
+    ) {
         if self.hits.len() < 4096 {
             self.hits.push(Hit { code, severity: sev, message, at: at + self.base, evidence: ev });
         }

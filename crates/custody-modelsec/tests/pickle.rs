@@ -64,7 +64,7 @@ fn every_opcode_is_read_and_executed() {
     assert!(r.streams[0].opcodes > 100);
     // Only the extension-registry opcodes are findings (they cannot be resolved statically).
     let codes: Vec<&str> = a.findings.iter().map(|f| f.code.as_str()).collect();
-    assert!(codes.iter().all(|c| *c == codes::PKL_UNKNOWN), "{:?}", a.findings);
+    assert!(codes.iter().all(|c| *c == codes::PKL_UNKNOWN.as_str()), "{:?}", a.findings);
     assert!(a.findings.iter().any(|f| f.message.contains("EXT1")));
 }
 

@@ -18,12 +18,12 @@ fn every_sample_gets_its_codes_and_verdict() {
         let a = custody_modelsec::analyze(s.name, &s.bytes, s.bytes.len() as u64);
         let found = codes_of(&a);
         for e in s.expect {
-            if !found.contains(e) {
+            if !found.contains(e.as_str()) {
                 failures.push(format!("{}: expected {e}, got {:?}", s.name, a.findings));
             }
         }
         for c in s.clean {
-            if found.contains(c) {
+            if found.contains(c.as_str()) {
                 failures.push(format!("{}: must not report {c}: {:?}", s.name, a.findings));
             }
         }
@@ -58,11 +58,9 @@ fn every_rule_has_a_triggering_and_a_clean_sample() {
 }
 
 #[test]
-fn every_code_is_registered_and_documented() {
-    for code in codes::ALL {
-        let r = custody_core::rule(code).unwrap_or_else(|| panic!("{code} is not in custody_core::RULES"));
-        assert!(!r.why.is_empty() && !r.remediation.is_empty());
-    }
+fn every_code_is_documented() {
+    custody_core::check_rules(codes::ModelCode::RULES).unwrap();
+    assert_eq!(codes::ALL.len(), codes::ModelCode::RULES.len());
 }
 
 #[test]

@@ -399,7 +399,7 @@ pub fn report(c: &Catalog, input: &AssessInput, a: &Assessment, meta: Meta<'_>) 
                 "<tr><td><span class=\"badge {}\">{}</span></td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
                 sev_class(x.severity),
                 x.severity,
-                esc(&x.code),
+                esc(x.code.as_str()),
                 esc(&x.location.to_string()),
                 esc(&x.message),
                 esc(x.remediation())

@@ -1,10 +1,10 @@
 //! SARIF 2.1.0 for CI and GitHub code scanning (research/formats.md §4): one run, the rules
-//! that the findings use (with help text from `custody_core::RULES`), one result per finding
+//! that the findings use (with help text from each finding's rule), one result per finding
 //! with a repository-relative location (`region.startLine` ≥ 1 as GitHub requires; the byte
 //! offset and the archive member when known) and a stable `partialFingerprints` entry.
 //! Pure: same findings, same document.
 
-use custody_core::{Finding, Severity, rule};
+use custody_core::{Code, Finding, Severity};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -78,7 +78,7 @@ fn uri(path: &str) -> String {
 
 fn fingerprint(f: &Finding) -> String {
     let mut h = Sha256::new();
-    h.update(f.code.as_bytes());
+    h.update(f.code.as_str().as_bytes());
     h.update([0]);
     h.update(f.location.to_string().as_bytes());
     h.update([0]);
@@ -92,15 +92,16 @@ fn fingerprint(f: &Finding) -> String {
 /// `automationDetails.id` (`category/`), which keeps several SARIF uploads per commit apart.
 pub fn document(tool: &str, version: &str, category: &str, findings: &[Finding]) -> Value {
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+    let mut codes: Vec<&Code> = findings.iter().map(|f| &f.code).collect();
     codes.sort_unstable();
     codes.dedup();
     let rules: Vec<Value> = codes
         .iter()
         .enumerate()
-        .map(|(i, code)| {
+        .map(|(i, c)| {
+            let code = c.as_str();
             index.insert(code, i);
-            match rule(code) {
+            match c.rule() {
                 Some(r) => json!({
                     "id": r.code,
                     "name": rule_name(r.title),
@@ -193,9 +194,9 @@ mod tests {
     fn document_shape() {
         let mut loc = Location::at_offset("models/m.pt", 31);
         loc.member = Some("archive/data.pkl".into());
-        let f =
-            Finding::new("CUS-PKL-001", "pickle imports `os.system`", loc).with_evidence("os.system via STACK_GLOBAL");
-        let g = Finding::new("CUS-JJA-001", "dunder", Location::at_line("t.gguf", 3, 7));
+        let f = Finding::new(custody_scan::codes::ModelCode::PKL_CRITICAL, "pickle imports `os.system`", loc)
+            .with_evidence("os.system via STACK_GLOBAL");
+        let g = Finding::new(custody_scan::codes::ModelCode::JJA_DUNDER, "dunder", Location::at_line("t.gguf", 3, 7));
         let d = document("custody", "0.1.0 (abc)", "custody/inspect", &[f.clone(), g, f]);
         assert_eq!(d["version"], "2.1.0");
         let run = &d["runs"][0];

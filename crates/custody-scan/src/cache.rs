@@ -151,7 +151,7 @@ mod tests {
         assert_ne!(base, fingerprint(&[sys], None, &w));
         assert_ne!(base, fingerprint(&[], Some("sub"), &w));
         let mut with_finding = walked(vec![file("a", 1)]);
-        with_finding.findings.push(Finding::new("CUS-WALK-001", "a link", Location::file("l")));
+        with_finding.findings.push(Finding::new(crate::WalkCode::Unreadable, "a link", Location::file("l")));
         assert_ne!(base, fingerprint(&[], None, &with_finding));
     }
 

@@ -1,6 +1,7 @@
 //! One file: what it is (by content first, extension second), its digest and metadata, and the
 //! AI use in it. Never executes or loads what it reads; anything unreadable is a finding.
 
+use crate::codes::{FmtCode, TextCode, WalkCode};
 use crate::hash::{hash_file, sha256_hex};
 use crate::text::{self, TextRole};
 use crate::walk::WalkedFile;
@@ -65,8 +66,7 @@ const INNOCENT_EXTENSIONS: &[&str] = &[
     "js", "py", "mp3", "mp4", "wav", "css", "xml", "log",
 ];
 
-/// Formats with no reliable magic: the extension is the claim and the parser checks it.
-const EXTENSION_ONLY: &[Format] = &[Format::TfSavedModelPb, Format::CoreMl, Format::Onnx, Format::TfRecord];
+use custody_modelsec::EXTENSION_ONLY;
 
 pub fn process(_root: &Path, f: &WalkedFile) -> FileRecord {
     let mut res = FileResult::default();
@@ -183,40 +183,12 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
             || actual == Some(Format::Pickle)
         {
             let sec = custody_modelsec::analyze(&f.rel, data, f.size);
-            // The security analysis reads pickles the loader would read even where the quick
-            // sniff did not (joblib with inline arrays, streams broken after their payload):
-            // then the file is what its name says.
-            if sec.format.is_some() && sec.format == claimed {
-                res.findings.retain(|x| !(x.code == "CUS-FMT-001" && x.location.offset.is_none()));
-            }
-            let uninspectable = res.findings.iter().any(|x| x.code == "CUS-FMT-003");
-            if !sec.inspected && f.size > 0 {
-                // What `custody inspect` refuses as not known to be safe is never silent here.
-                let read = if truncated {
-                    format!("; only the first {} bytes were analysed", data.len())
-                } else {
-                    String::new()
-                };
-                res.findings.push(
-                    Finding::new(
-                        "CUS-FMT-004",
-                        format!("{format} file not fully inspected, so it is not known to be safe{read}"),
-                        Location::file(f.rel.clone()),
-                    )
-                    .with_evidence(format!("{} bytes", f.size)),
-                );
-            }
-            for finding in sec.findings {
-                let dup = res.findings.iter().any(|x| x.code == finding.code && x.location == finding.location)
-                    || (uninspectable && finding.code == "CUS-ZIP-001");
-                if !dup {
-                    res.findings.push(finding);
-                }
-            }
+            // One merge for `custody scan` and `custody inspect` (custody_modelsec::examine).
+            custody_modelsec::merge(&f.rel, data.len(), f.size, claimed, &format, &sec, &mut res.findings);
         }
         if matches!(actual, Some(Format::SevenZip | Format::Gzip)) {
             res.findings.push(Finding::new(
-                "CUS-FMT-003",
+                FmtCode::Uninspectable,
                 format!("{format} archive under a model extension: custody cannot look inside, so it is not known to be safe"),
                 Location::file(f.rel.clone()),
             ));
@@ -247,9 +219,9 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
         && (claimed.is_some_and(|c| c.is_model() || c == Format::Pickle)
             || AMBIGUOUS_MODEL_EXTENSIONS.contains(&ext.as_str()))
     {
-        res.findings.retain(|x| x.code != "CUS-FMT-001");
+        res.findings.retain(|x| x.code != FmtCode::Malformed);
         res.findings.push(Finding::new(
-            "CUS-FMT-005",
+            FmtCode::Empty,
             format!("empty .{ext} file: 0 bytes, no model in it"),
             Location::file(f.rel.clone()),
         ));
@@ -266,7 +238,7 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
     {
         cacheable = false;
         res.findings.push(Finding::new(
-            "CUS-WALK-005",
+            WalkCode::Changed,
             "file changed while it was being read; its digest and metadata may not match its content",
             Location::file(f.rel.clone()),
         ));
@@ -286,9 +258,9 @@ fn read_start(path: &Path, limit: usize) -> std::io::Result<(Vec<u8>, std::fs::M
 
 fn read_error(rel: &str, e: &std::io::Error) -> Finding {
     if e.kind() == std::io::ErrorKind::NotFound {
-        Finding::new("CUS-WALK-005", "file vanished during the scan", Location::file(rel))
+        Finding::new(WalkCode::Changed, "file vanished during the scan", Location::file(rel))
     } else {
-        Finding::new("CUS-WALK-001", format!("cannot read: {e}"), Location::file(rel))
+        Finding::new(WalkCode::Unreadable, format!("cannot read: {e}"), Location::file(rel))
     }
 }
 
@@ -297,7 +269,7 @@ fn findings_for_claims(rel: &str, ext: &str, content: Option<Format>, claimed: O
     match (claimed, content) {
         (Some(cl), Some(c)) if !custody_formats::extension_matches(ext, c) => res.findings.push(
             Finding::new(
-                "CUS-CLS-001",
+                WalkCode::ExtensionMismatch,
                 format!("named .{ext} ({}) but the content is {}", cl.as_str(), c.as_str()),
                 Location::file(rel),
             )
@@ -307,7 +279,7 @@ fn findings_for_claims(rel: &str, ext: &str, content: Option<Format>, claimed: O
         (None, Some(c)) if (c.is_model() || c == Format::Pickle) && INNOCENT_EXTENSIONS.contains(&ext) => {
             res.findings.push(
                 Finding::new(
-                    "CUS-CLS-001",
+                    WalkCode::ExtensionMismatch,
                     format!("named .{ext} but the content is {}", c.as_str()),
                     Location::file(rel),
                 )
@@ -315,7 +287,7 @@ fn findings_for_claims(rel: &str, ext: &str, content: Option<Format>, claimed: O
             )
         }
         (Some(cl), None) if !EXTENSION_ONLY.contains(&cl) => res.findings.push(Finding::new(
-            "CUS-FMT-001",
+            FmtCode::Malformed,
             format!("named .{ext} but the content does not look like {}", cl.as_str()),
             Location::file(rel),
         )),
@@ -445,7 +417,7 @@ fn scan_text(rel: &str, role: TextRole, t: &str, res: &mut FileResult) {
         match h.kind {
             HitKind::Credential => res.findings.push(
                 Finding::new(
-                    "CUS-SEC-001",
+                    TextCode::Credential,
                     format!("hard-coded {} credential", h.provider.as_deref().unwrap_or("AI service")),
                     loc.clone(),
                 )
@@ -453,7 +425,7 @@ fn scan_text(rel: &str, role: TextRole, t: &str, res: &mut FileResult) {
             ),
             HitKind::HubDownload if h.pinned == Some(false) => res.findings.push(
                 Finding::new(
-                    "CUS-HUB-001",
+                    TextCode::UnpinnedDownload,
                     format!("`{}` is downloaded without a pinned revision", h.name),
                     loc.clone(),
                 )

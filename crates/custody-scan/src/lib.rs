@@ -8,6 +8,7 @@
 //! stable order (by path), so they can be snapshot-tested.
 
 pub mod cache;
+pub mod codes;
 mod connect;
 mod dirs;
 mod file;
@@ -16,6 +17,7 @@ mod reconcile;
 mod text;
 pub mod walk;
 
+pub use codes::{InvCode, RULES, TextCode, WalkCode};
 pub use connect::{Service, services};
 pub use hash::sha256_hex;
 pub use reconcile::{Diff, Reconciliation, diff, reconcile};
@@ -86,7 +88,8 @@ pub struct FileResult {
     pub aux: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uses: Vec<CodeUse>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Codes read back from the cache are matched to their rules ([`RULES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "codes::deserialize_findings")]
     pub findings: Vec<Finding>,
 }
 

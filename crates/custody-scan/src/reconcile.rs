@@ -1,6 +1,7 @@
 //! Registered vs found: shadow AI (found, no system declares it) and missing (declared, not
 //! found); and what changed since the previous scan.
 
+use crate::codes::InvCode;
 use crate::{Asset, Service};
 use custody_core::ownership::{Found, FoundService, Ownership};
 use custody_core::{Finding, Location, System};
@@ -37,7 +38,7 @@ pub fn reconcile(
         if ownership.systems_of(&a.path).is_empty() {
             findings.push(
                 Finding::new(
-                    "CUS-INV-001",
+                    InvCode::Unregistered,
                     format!("{} `{}` ({}) is not registered to any system", a.kind.as_str(), a.path, a.format),
                     Location::file(a.path.clone()),
                 )
@@ -49,7 +50,7 @@ pub fn reconcile(
         let file = s.files.iter().next().cloned().unwrap_or_default();
         findings.push(
             Finding::new(
-                "CUS-INV-001",
+                InvCode::Unregistered,
                 format!(
                     "AI service `{}` is used in {} file(s) but not registered to any system",
                     s.provider,
@@ -66,7 +67,7 @@ pub fn reconcile(
         } else {
             format!("system `{}` declares asset `{}`, which the scan did not find", m.system, m.entry)
         };
-        findings.push(Finding::new("CUS-INV-002", message, Location::file("custody.toml")));
+        findings.push(Finding::new(InvCode::Missing, message, Location::file("custody.toml")));
     }
     Reconciliation { ownership, findings }
 }
@@ -151,7 +152,7 @@ mod tests {
             [("s1", "gone/**")]
         );
         assert_eq!(o.systems_of("x/c.onnx"), ["s2"]);
-        assert_eq!(r.findings.iter().filter(|f| f.code == "CUS-INV-001").count(), 2);
+        assert_eq!(r.findings.iter().filter(|f| f.code == InvCode::Unregistered).count(), 2);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The parallel walk: every regular file under the root, without following links; links,
 //! unreadable directories and odd names become findings.
 
+use crate::codes::WalkCode;
 use crate::{ScanError, ScanOptions};
 use custody_core::{Finding, Location};
 use ignore::overrides::OverrideBuilder;
@@ -84,8 +85,12 @@ pub fn walk(root: &Path, opts: &ScanOptions) -> Result<Walked, ScanError> {
                     let rel = rel_of(root, p);
                     if p.to_str().is_none() {
                         found.push(
-                            Finding::new("CUS-WALK-006", "file name is not valid UTF-8", Location::file(rel.clone()))
-                                .with_evidence(format!("{:?}", p.file_name().unwrap_or_default())),
+                            Finding::new(
+                                WalkCode::NonUtf8Name,
+                                "file name is not valid UTF-8",
+                                Location::file(rel.clone()),
+                            )
+                            .with_evidence(format!("{:?}", p.file_name().unwrap_or_default())),
                         );
                     }
                     match e.file_type() {
@@ -139,14 +144,14 @@ fn special_file(rel: &str, t: std::fs::FileType) -> Finding {
     } else {
         "special file"
     };
-    Finding::new("CUS-WALK-007", format!("{what}: not a regular file, so it was not read"), Location::file(rel))
+    Finding::new(WalkCode::SpecialFile, format!("{what}: not a regular file, so it was not read"), Location::file(rel))
 }
 
 fn vanished_or_unreadable(rel: &str, detail: &str) -> Finding {
     if detail.contains("No such file") {
-        Finding::new("CUS-WALK-005", format!("file vanished during the scan: {detail}"), Location::file(rel))
+        Finding::new(WalkCode::Changed, format!("file vanished during the scan: {detail}"), Location::file(rel))
     } else {
-        Finding::new("CUS-WALK-001", format!("cannot read: {detail}"), Location::file(rel))
+        Finding::new(WalkCode::Unreadable, format!("cannot read: {detail}"), Location::file(rel))
     }
 }
 
@@ -161,7 +166,7 @@ fn walk_error(root: &Path, e: &ignore::Error) -> Finding {
     }
     let rel = path_of(e).map(|p| rel_of(root, p)).unwrap_or_default();
     match e {
-        ignore::Error::Loop { .. } => Finding::new("CUS-WALK-004", format!("link loop: {e}"), Location::file(rel)),
+        ignore::Error::Loop { .. } => Finding::new(WalkCode::LinkLoop, format!("link loop: {e}"), Location::file(rel)),
         _ => vanished_or_unreadable(&rel, &e.to_string()),
     }
 }
@@ -173,18 +178,18 @@ fn check_link(root: &Path, p: &Path, rel: &str) -> Option<Finding> {
         Ok(real) if real.starts_with(root) => None,
         Ok(real) => Some(
             Finding::new(
-                "CUS-WALK-003",
+                WalkCode::LinkOutside,
                 format!("symbolic link points outside the scanned tree, to {}; not followed", real.display()),
                 Location::file(rel),
             )
             .with_evidence(format!("-> {target}")),
         ),
         Err(e) if e.raw_os_error() == Some(40) => Some(
-            Finding::new("CUS-WALK-004", "symbolic link loop", Location::file(rel))
+            Finding::new(WalkCode::LinkLoop, "symbolic link loop", Location::file(rel))
                 .with_evidence(format!("-> {target}")),
         ),
         Err(e) => Some(
-            Finding::new("CUS-WALK-002", format!("broken symbolic link: {e}"), Location::file(rel))
+            Finding::new(WalkCode::BrokenLink, format!("broken symbolic link: {e}"), Location::file(rel))
                 .with_evidence(format!("-> {target}")),
         ),
     }
@@ -253,7 +258,7 @@ fn read_dir(root: &Path, dir: &Path, excluded: &dyn Fn(&str) -> bool) -> DirResu
         }
         if path.to_str().is_none() {
             findings.push(
-                Finding::new("CUS-WALK-006", "file name is not valid UTF-8", Location::file(rel.clone()))
+                Finding::new(WalkCode::NonUtf8Name, "file name is not valid UTF-8", Location::file(rel.clone()))
                     .with_evidence(format!("{:?}", entry.file_name())),
             );
         }

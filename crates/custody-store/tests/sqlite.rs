@@ -329,7 +329,10 @@ fn scans_round_trip_and_replace_the_file_cache() {
                 meta_json: "{}".into(),
             },
         ],
-        findings: vec![Finding::new("CUS-WALK-002", "broken", Location::at_line("x", 1, 2)).with_evidence("e")].into(),
+        findings: vec![
+            Finding::new(custody_scan::WalkCode::BrokenLink, "broken", Location::at_line("x", 1, 2)).with_evidence("e"),
+        ]
+        .into(),
         uses: vec![UseRow {
             path: "app.py".into(),
             line: 3,

@@ -95,25 +95,24 @@ impl SqliteStore {
             "SELECT id, kind, key, payload_json, actor, role, at, audit_seq, superseded_by FROM record {clause}"
         );
         let mut st = conn.prepare(&sql).map_err(m)?;
-        let map_row = |r: &rusqlite::Row<'_>| {
-            let payload: String = r.get(3)?;
-            Ok(crate::StoredRecord {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                key: r.get(2)?,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::String(payload)),
-                actor: r.get(4)?,
-                // Written from a typed role; anything else was edited behind custody's back.
-                role: r
-                    .get::<_, Option<String>>(5)?
-                    .map(|t| Role::parse(&t))
-                    .transpose()
-                    .map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, e.into()))?,
-                at: r.get(6)?,
-                audit_seq: u64::try_from(r.get::<_, i64>(7)?).unwrap_or(u64::MAX),
-                superseded_by: r.get(8)?,
-            })
-        };
+        let map_row =
+            |r: &rusqlite::Row<'_>| {
+                let payload: String = r.get(3)?;
+                Ok(crate::StoredRecord {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    key: r.get(2)?,
+                    payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::String(payload)),
+                    actor: r.get(4)?,
+                    // Written from a typed role; anything else was edited behind custody's back.
+                    role: r.get::<_, Option<String>>(5)?.map(|t| Role::parse(&t)).transpose().map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, e.into())
+                    })?,
+                    at: r.get(6)?,
+                    audit_seq: u64::try_from(r.get::<_, i64>(7)?).unwrap_or(u64::MAX),
+                    superseded_by: r.get(8)?,
+                })
+            };
         let rows = match kind {
             Some(k) => st.query_map(params![k], map_row).map_err(m)?.collect::<std::result::Result<Vec<_>, _>>(),
             None => st.query_map([], map_row).map_err(m)?.collect::<std::result::Result<Vec<_>, _>>(),

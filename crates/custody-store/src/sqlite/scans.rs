@@ -50,7 +50,7 @@ impl SqliteStore {
                         .execute(params![
                             id,
                             to_i64(seq as u64),
-                            f.code,
+                            f.code.as_str(),
                             f.severity.as_str(),
                             f.message,
                             l.path,
@@ -289,7 +289,9 @@ impl SqliteStore {
         let findings = st
             .query_map(params![scan_id], |r| {
                 Ok(Finding {
-                    code: r.get(0)?,
+                    // Text in the database; a known code comes back typed, an unknown one as text
+                    // with the severity it was recorded with.
+                    code: custody_scan::RULES.code(&r.get::<_, String>(0)?),
                     severity: Severity::parse(&r.get::<_, String>(1)?).unwrap_or(Severity::High),
                     message: r.get(2)?,
                     location: Location {

@@ -4,16 +4,18 @@ use super::wrap;
 use crate::failure::{CmdResult, Failure, Outcome};
 use crate::output::{Output, Style};
 use custody_cli::{ApplicableFormat, RulesArgs};
-use custody_core::{RULES, Rule, rule};
+use custody_core::Rule;
+use custody_scan::RULES;
 use serde_json::json;
 
 pub fn run(args: &RulesArgs, out: &mut Output) -> CmdResult {
     let selected: Vec<&Rule> = match &args.code {
         Some(c) => vec![
-            rule(&c.to_ascii_uppercase())
+            RULES
+                .get(&c.to_ascii_uppercase())
                 .ok_or_else(|| Failure::with_hint(format!("no rule `{c}`"), "`custody rules` lists every code"))?,
         ],
-        None => RULES.iter().collect(),
+        None => RULES.rules().collect(),
     };
     match args.format {
         ApplicableFormat::Json => out.json(&json!({ "schema": "custody.rules/v1", "rules": selected }))?,
