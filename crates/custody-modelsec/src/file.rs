@@ -35,6 +35,8 @@ pub struct Examined {
 /// parser reads it (by content, or by an extension for formats without a signature); `claimed`
 /// is what its extension says; `name` is how the format is named in evidence.
 ///
+/// - `prior`: what the caller found about the file already (what its name claims against its
+///   content), first.
 /// - Format issues (`CUS-FMT-001/002`) with the evidence "`name` parser"; a `CUS-FMT-001` without
 ///   an offset is dropped when the security analysis reads the file as what its name claims (it
 ///   reads pickles the quick sniff does not: joblib with inline arrays, streams broken after
@@ -50,6 +52,7 @@ pub fn examine(
     parse_as: Option<Format>,
     claimed: Option<Format>,
     name: &str,
+    prior: Vec<Finding>,
 ) -> Examined {
     let truncated = (bytes.len() as u64) < file_len;
     let inspection = parse_as.filter(|p| !(truncated && p.directory_at_end())).map(|p| {
@@ -60,14 +63,19 @@ pub fn examine(
         }
     });
     let analysis = analyze(path, bytes, file_len);
-    let mut findings: Vec<Finding> = inspection
-        .iter()
-        .flat_map(|i| &i.issues)
-        .map(|i| {
-            Finding::new(i.code, i.message.clone(), Location { offset: i.offset, ..Location::file(path) })
-                .with_evidence(format!("{name} parser"))
-        })
-        .collect();
+    // The zip family is decided by the central directory, not the first header: the refined
+    // format names the parser in evidence, as `custody scan` names the asset's format.
+    let refined =
+        inspection.as_ref().and_then(|i| i.format).filter(|r| parse_as.is_some_and(|p| p != *r && p.as_str() == name));
+    let name: &str = match refined {
+        Some(r) => r.as_str(),
+        None => name,
+    };
+    let mut findings = prior;
+    findings.extend(inspection.iter().flat_map(|i| &i.issues).map(|i| {
+        Finding::new(i.code, i.message.clone(), Location { offset: i.offset, ..Location::file(path) })
+            .with_evidence(format!("{name} parser"))
+    }));
     merge(path, bytes.len(), file_len, claimed, name, &analysis, &mut findings);
     let actual = inspection.as_ref().and_then(|i| i.format).or(parse_as);
     if matches!(actual, Some(Format::SevenZip | Format::Gzip)) {

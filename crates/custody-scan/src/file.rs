@@ -179,10 +179,15 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
         }
         findings_for_claims(&f.rel, &ext, actual, claimed, res);
         // Security analysis of model files: code execution and tampering, without loading.
+        // Every asset the analysis recognises as a serialisation it reads (a NumPy array, a
+        // joblib or zip container, a pickle behind a data extension …) is analysed as
+        // `custody inspect` would: what hides under a data name is found too.
+        let sec = custody_modelsec::analyze(&f.rel, data, f.size);
         if matches!(kind, AssetKind::Model | AssetKind::Adapter | AssetKind::ChatTemplate)
             || actual == Some(Format::Pickle)
+            || claimed.is_some_and(|c| c.is_model() || c == Format::Pickle)
+            || sec.format.is_some()
         {
-            let sec = custody_modelsec::analyze(&f.rel, data, f.size);
             // One merge for `custody scan` and `custody inspect` (custody_modelsec::examine).
             custody_modelsec::merge(&f.rel, data.len(), f.size, claimed, &format, &sec, &mut res.findings);
         }
@@ -195,9 +200,38 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
         }
         res.sha256 = Some(sha);
         res.asset = Some(FileAsset { kind, format, meta });
-    } else if whole {
-        // Not an asset: hash what we read anyway (it is in memory), for directory digests.
-        res.sha256 = Some(sha256_hex(&bytes));
+    } else {
+        if whole {
+            // Not an asset: hash what we read anyway (it is in memory), for directory digests.
+            res.sha256 = Some(sha256_hex(&bytes));
+        }
+        // Not an asset, but what a loader may still open: an archive (a renamed PyTorch zip, a
+        // zip of pickles) or a tokenizer config whose chat template is rendered. Analysed as
+        // `custody inspect` would, so a scan never misses what inspect finds.
+        let container = matches!(content, Some(Format::Zip | Format::Gzip | Format::SevenZip));
+        let template =
+            ext == "json" && whole && std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("\"chat_template\""));
+        if container || template {
+            let read = if whole {
+                None
+            } else {
+                let want = usize::try_from(custody_modelsec::ANALYSIS_LIMIT.min(f.size)).unwrap_or(usize::MAX);
+                match read_start(&f.abs, want) {
+                    Ok((b, _)) => Some(b),
+                    Err(e) => {
+                        res.findings.push(read_error(&f.rel, &e));
+                        return false;
+                    }
+                }
+            };
+            let data: &[u8] = read.as_deref().unwrap_or(&bytes);
+            let shown = content.or(claimed).map_or("format", Format::as_str);
+            let claims = claims(&f.rel, &ext, content, claimed);
+            let e = custody_modelsec::examine(&f.rel, data, f.size, content, claimed, shown, claims);
+            if !e.findings.is_empty() {
+                res.findings.extend(e.findings);
+            }
+        }
     }
 
     if whole
@@ -266,8 +300,20 @@ fn read_error(rel: &str, e: &std::io::Error) -> Finding {
 
 /// Extension vs content.
 fn findings_for_claims(rel: &str, ext: &str, content: Option<Format>, claimed: Option<Format>, res: &mut FileResult) {
+    res.findings.extend(claims(rel, ext, content, claimed));
+}
+
+/// What a file's name claims against what its content is (`CUS-CLS-001`, `CUS-FMT-001`), the
+/// same for `custody scan` and `custody inspect`.
+pub fn claim_findings(rel: &str, content: Option<Format>, claimed: Option<Format>) -> Vec<Finding> {
+    let name = rel.rsplit(['/', '\\']).next().unwrap_or(rel);
+    claims(rel, &text::ext_of(name), content, claimed)
+}
+
+fn claims(rel: &str, ext: &str, content: Option<Format>, claimed: Option<Format>) -> Vec<Finding> {
+    let mut out = Vec::new();
     match (claimed, content) {
-        (Some(cl), Some(c)) if !custody_formats::extension_matches(ext, c) => res.findings.push(
+        (Some(cl), Some(c)) if !custody_formats::extension_matches(ext, c) => out.push(
             Finding::new(
                 WalkCode::ExtensionMismatch,
                 format!("named .{ext} ({}) but the content is {}", cl.as_str(), c.as_str()),
@@ -276,23 +322,22 @@ fn findings_for_claims(rel: &str, ext: &str, content: Option<Format>, claimed: O
             .with_evidence(format!("content sniffed as {}", c.as_str())),
         ),
         // A model under an innocent-looking name (a pickle called picture.png).
-        (None, Some(c)) if (c.is_model() || c == Format::Pickle) && INNOCENT_EXTENSIONS.contains(&ext) => {
-            res.findings.push(
-                Finding::new(
-                    WalkCode::ExtensionMismatch,
-                    format!("named .{ext} but the content is {}", c.as_str()),
-                    Location::file(rel),
-                )
-                .with_evidence(format!("content sniffed as {}", c.as_str())),
+        (None, Some(c)) if (c.is_model() || c == Format::Pickle) && INNOCENT_EXTENSIONS.contains(&ext) => out.push(
+            Finding::new(
+                WalkCode::ExtensionMismatch,
+                format!("named .{ext} but the content is {}", c.as_str()),
+                Location::file(rel),
             )
-        }
-        (Some(cl), None) if !EXTENSION_ONLY.contains(&cl) => res.findings.push(Finding::new(
+            .with_evidence(format!("content sniffed as {}", c.as_str())),
+        ),
+        (Some(cl), None) if !EXTENSION_ONLY.contains(&cl) => out.push(Finding::new(
             FmtCode::Malformed,
             format!("named .{ext} but the content does not look like {}", cl.as_str()),
             Location::file(rel),
         )),
         _ => {}
     }
+    out
 }
 
 /// Decides whether a file is an AI asset, and which. Content first, then extension, then name.

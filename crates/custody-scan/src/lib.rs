@@ -12,6 +12,7 @@ pub mod codes;
 mod connect;
 mod dirs;
 mod file;
+pub use file::claim_findings;
 mod hash;
 mod reconcile;
 mod text;

@@ -3,15 +3,18 @@
 //! calls, archive tricks, Keras/TensorFlow/ONNX/GGUF/safetensors risks, chat-template syntax
 //! trees), as a table, JSON or SARIF 2.1.0.
 //!
+//! The findings are those `custody scan` records for the same file (one function,
+//! `custody_modelsec::examine`, merges format and security findings for both).
+//!
 //! Exit codes: 1 when a finding is at or above `--fail-on` (default high); otherwise 2 when part
-//! of the file could not be inspected (7z, encrypted members, a prefix of a huge archive...)
+//! of the file could not be inspected (reported as CUS-FMT-004) (7z, encrypted members, a prefix of a huge archive...)
 //! unless `--allow-uninspectable`; else 0. Files larger than [`WHOLE_LIMIT`] are read up to it:
 //! formats that keep their directory at the end (zip family) are then not fully inspected.
 
 use crate::failure::{CmdResult, Failure, Outcome};
 use crate::output::{Output, Style};
 use custody_cli::{InspectArgs, InspectFormat};
-use custody_core::{Finding, Location, Severity};
+use custody_core::{Finding, Severity};
 use custody_formats::Format;
 use serde_json::json;
 use std::io::Read;
@@ -34,24 +37,19 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> CmdResult {
         .and_then(|f| f.take(WHOLE_LIMIT).read_to_end(&mut bytes))
         .map_err(|e| Failure::io("read", path, &e))?;
     let shown = path.to_string_lossy().into_owned();
-    let a = custody_modelsec::analyze(&shown, &bytes, len);
-    let whole = bytes.len() as u64 >= len;
-    // Structural problems and metadata from the format parsers. Pickles are custody-modelsec's
-    // (custody-formats only identifies them, and rejects joblib's inline array data).
-    let ins =
-        a.format.filter(|f| whole || !f.directory_at_end()).map(|f| custody_formats::inspect_prefix_as(&bytes, f, len));
-    let pickle = matches!(a.format, Some(Format::Pickle | Format::TorchLegacy));
-    let mut findings: Vec<Finding> = ins
-        .iter()
-        .filter(|_| !pickle)
-        .flat_map(|i| &i.issues)
-        .map(|i| {
-            Finding::new(i.code, i.message.clone(), Location { offset: i.offset, ..Location::file(shown.clone()) })
-                .with_evidence(format!("{} parser", a.format.map_or("format", Format::as_str)))
-        })
-        .collect();
-    findings.extend(a.findings.iter().cloned());
+    // The same findings `custody scan` records for this file (custody_modelsec::examine).
+    let (parse_as, claimed) = custody_modelsec::parse_as(&shown, &bytes);
+    let name = parse_as.or(claimed).map_or("format", Format::as_str);
+    // What the name claims against what the content is, as a scan reports it.
+    let content = custody_formats::sniff(&bytes[..bytes.len().min(64 << 10)]);
+    let claims = custody_scan::claim_findings(&shown, content, claimed);
+    let custody_modelsec::Examined { inspection: ins, analysis: a, findings } =
+        custody_modelsec::examine(&shown, &bytes, len, parse_as, claimed, name, claims);
     let worst = findings.iter().map(|f| f.severity).max();
+    // "Not fully inspected" (CUS-FMT-004) is the exit-2 case below, which --allow-uninspectable
+    // accepts; the policy threshold judges what was actually found.
+    let worst_found =
+        findings.iter().filter(|f| !f.code.is(custody_formats::FmtCode::NotFullyInspected)).map(|f| f.severity).max();
 
     match args.format {
         InspectFormat::Sarif => {
@@ -71,7 +69,7 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> CmdResult {
         }))?,
         InspectFormat::Table => table(out, &shown, len, bytes.len(), &a, ins.as_ref(), &findings)?,
     }
-    if worst.is_some_and(|w| w >= args.fail_on) {
+    if worst_found.is_some_and(|w| w >= args.fail_on) {
         return Ok(Outcome::PolicyFailure);
     }
     if !a.inspected && !args.allow_uninspectable {

@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod crash;
 mod escape;
+mod findings;
 mod inspect;
 mod lifecycle;
 mod ownership;
