@@ -65,7 +65,13 @@ mod tests {
     use serde_json::json;
 
     fn model(path: &str, meta: Value) -> AssetFact {
-        AssetFact { path: path.into(), kind: "model".into(), format: "gguf".into(), meta, ..AssetFact::default() }
+        AssetFact {
+            path: path.into(),
+            kind: custody_core::AssetKind::Model,
+            format: "gguf".into(),
+            meta,
+            ..AssetFact::default()
+        }
     }
 
     fn weak(assets: &[AssetFact], uses: &[AiUse], findings: &[Finding]) -> Vec<(String, Vec<String>)> {
@@ -99,9 +105,9 @@ mod tests {
     #[test]
     fn only_models_and_adapters_are_judged() {
         let mut adapter = model("lora", json!({}));
-        adapter.kind = "adapter".into();
+        adapter.kind = custody_core::AssetKind::Adapter;
         let mut data = model("d.parquet", json!({}));
-        data.kind = "dataset".into();
+        data.kind = custody_core::AssetKind::Dataset;
         assert_eq!(weak(&[adapter, data], &[], &[]), [("lora".to_string(), vec!["no licence".to_string()])]);
     }
 

@@ -15,7 +15,7 @@ fn sha(c: char) -> String {
 fn asset(path: &str, kind: &str, format: &str, size: u64, c: char, systems: &[&str]) -> AssetFact {
     AssetFact {
         path: path.into(),
-        kind: kind.into(),
+        kind: custody_core::AssetKind::parse(kind).unwrap_or_default(),
         format: format.into(),
         size,
         sha256: sha(c),

@@ -203,7 +203,7 @@ mod tests {
     fn model(sha: &str) -> AssetFact {
         AssetFact {
             path: "m.gguf".into(),
-            kind: "model".into(),
+            kind: custody_core::AssetKind::Model,
             sha256: sha.into(),
             systems: vec!["bot".into()],
             ..AssetFact::default()
@@ -219,7 +219,11 @@ mod tests {
                 system: "bot".into(),
                 version: Some("1.0".into()),
                 digest: Some(version_digest([a])),
-                assets: vec![ReleasedAsset { path: a.path.clone(), sha256: a.sha256.clone(), kind: a.kind.clone() }],
+                assets: vec![ReleasedAsset {
+                    path: a.path.clone(),
+                    sha256: a.sha256.clone(),
+                    kind: a.kind.as_str().to_string(),
+                }],
             }],
         }
     }

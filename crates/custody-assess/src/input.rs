@@ -122,8 +122,7 @@ impl ScanFacts {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetFact {
     pub path: String,
-    /// `model`, `adapter`, `dataset`, `prompt`, `chat-template`, `vector-store`.
-    pub kind: String,
+    pub kind: custody_core::AssetKind,
     pub format: String,
     pub size: u64,
     pub sha256: String,
@@ -139,10 +138,10 @@ pub struct AssetFact {
 
 impl AssetFact {
     pub fn is_model(&self) -> bool {
-        matches!(self.kind.as_str(), "model" | "adapter")
+        matches!(self.kind, custody_core::AssetKind::Model | custody_core::AssetKind::Adapter)
     }
     pub fn is_dataset(&self) -> bool {
-        self.kind == "dataset"
+        self.kind == custody_core::AssetKind::Dataset
     }
     pub fn meta_str(&self, key: &str) -> Option<&str> {
         self.meta.get(key).and_then(serde_json::Value::as_str)

@@ -240,7 +240,7 @@ mod tests {
     fn asset(path: &str, sha: &str, kind: &str, system: &str) -> AssetFact {
         AssetFact {
             path: path.into(),
-            kind: kind.into(),
+            kind: custody_core::AssetKind::parse(kind).expect("kind"),
             sha256: sha.into(),
             systems: vec![system.into()],
             ..AssetFact::default()
@@ -278,7 +278,11 @@ mod tests {
             digest: Some(version_digest(of.iter().copied())),
             assets: of
                 .iter()
-                .map(|a| ReleasedAsset { path: a.path.clone(), sha256: a.sha256.clone(), kind: a.kind.clone() })
+                .map(|a| ReleasedAsset {
+                    path: a.path.clone(),
+                    sha256: a.sha256.clone(),
+                    kind: a.kind.as_str().to_string(),
+                })
                 .collect(),
         }
     }
@@ -345,7 +349,7 @@ mod tests {
         log.releases = vec![released(1, "1.4", &before)];
         for kind in ["model", "adapter", "dataset"] {
             let mut after = before.clone();
-            after[0].kind = kind.into();
+            after[0].kind = custody_core::AssetKind::parse(kind).expect("kind");
             after[0].sha256 = "ff".into();
             let c = run(&after, &[], &log, FULL);
             assert_eq!((c.number.as_str(), c.major), ("2.0", true), "{kind}");

@@ -357,7 +357,7 @@ fn provenance_rules() {
     let mut extra = sample();
     scan(&mut extra).assets.push(AssetFact {
         path: "fraud-scoring/data/more.csv".into(),
-        kind: "dataset".into(),
+        kind: custody_core::AssetKind::Dataset,
         format: "csv".into(),
         size: 1,
         sha256: "3".repeat(64),

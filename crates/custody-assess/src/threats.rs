@@ -123,7 +123,7 @@ pub fn facts(
             {
                 f.third_party_models = true;
             }
-            if a.kind == "adapter" || (a.is_dataset() && developer) {
+            if a.kind == custody_core::AssetKind::Adapter || (a.is_dataset() && developer) {
                 f.trains_models |= developer;
             }
             for m in a.meta.get("modalities").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str)
@@ -217,7 +217,7 @@ mod tests {
     fn asset(path: &str, kind: &str, meta: Value) -> AssetFact {
         AssetFact {
             path: path.into(),
-            kind: kind.into(),
+            kind: custody_core::AssetKind::parse(kind).expect("kind"),
             sha256: format!("{:0>64}", path.len()),
             meta,
             ..AssetFact::default()

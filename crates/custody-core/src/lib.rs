@@ -14,6 +14,7 @@
 
 pub mod ai_use;
 pub mod applicability;
+pub mod asset;
 pub mod catalog;
 pub mod config;
 pub mod finding;
@@ -28,6 +29,7 @@ pub mod time;
 
 pub use ai_use::AiUse;
 pub use applicability::{Applicable, Reason, applicable};
+pub use asset::AssetKind;
 pub use catalog::{Capability, Catalog, EvidenceKind, Modality, Phase, Principle, Provision, ProvisionId};
 pub use config::{Config, ConfigError, EvidenceConfig, Exposure, GateConfig, Organisation, System};
 pub use finding::{Code, Finding, Location, Registry, Rule, RuleCode, Severity, check_rules};

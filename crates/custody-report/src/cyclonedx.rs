@@ -78,7 +78,11 @@ impl Builder {
 }
 
 fn asset_props(a: &AssetFact) -> Vec<Value> {
-    let mut p = vec![prop("kind", a.kind.clone()), prop("format", a.format.clone()), prop("size", a.size.to_string())];
+    let mut p = vec![
+        prop("kind", a.kind.as_str().to_string()),
+        prop("format", a.format.clone()),
+        prop("size", a.size.to_string()),
+    ];
     for key in ["architecture", "quantization", "producer", "name", "format_version"] {
         if let Some(v) = a.meta_str(key) {
             p.push(prop(&format!("meta:{key}"), v));
@@ -200,7 +204,7 @@ pub fn bom(c: &Catalog, input: &AssessInput, a: &Assessment, meta: Meta<'_>, ver
             comp.insert("modelCard".into(), card);
         } else {
             comp.insert("type".into(), json!("data"));
-            let mut d = json!({ "type": data_type(&x.kind), "name": x.path });
+            let mut d = json!({ "type": data_type(x.kind.as_str()), "name": x.path });
             if x.is_dataset()
                 && let Some(rec) = record_of(x)
             {

@@ -349,7 +349,7 @@ pub fn report(c: &Catalog, input: &AssessInput, a: &Assessment, meta: Meta<'_>) 
                 let _ = write!(
                     o,
                     "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                    esc(&x.kind),
+                    esc(x.kind.as_str()),
                     esc(&x.path),
                     esc(&x.format),
                     x.size,

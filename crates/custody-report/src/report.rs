@@ -225,7 +225,7 @@ pub fn markdown(c: &Catalog, input: &AssessInput, a: &Assessment, meta: Meta<'_>
         for x in s.top_assets() {
             o.push_str(&format!(
                 "| {} | {} | {} | {} | `{}` | {} |\n",
-                md(&x.kind),
+                md(x.kind.as_str()),
                 md(&x.path),
                 md(&x.format),
                 x.size,

@@ -172,7 +172,7 @@ pub fn document(input: &AssessInput, a: &Assessment, meta: Meta<'_>) -> Value {
             let id = g.push(n);
             models.push(id.clone());
             by_path.insert(x.path.clone(), id);
-        } else if x.is_dataset() || x.kind == "vector-store" {
+        } else if x.is_dataset() || x.kind == custody_core::AssetKind::VectorStore {
             let rec: Option<&Recorded<Dataset>> =
                 input.datasets.iter().find(|d| custody_assess::rules::record_covers(&d.record, x));
             let id = g.id("dataset");

@@ -39,30 +39,8 @@ pub const INSPECT_LIMIT: u64 = 48 << 20;
 /// Text files larger than this are not scanned for AI use (minified bundles, data dumps).
 pub const TEXT_LIMIT: u64 = 4 << 20;
 
-/// What kind of AI asset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AssetKind {
-    Model,
-    Adapter,
-    Dataset,
-    Prompt,
-    ChatTemplate,
-    VectorStore,
-}
-
-impl AssetKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssetKind::Model => "model",
-            AssetKind::Adapter => "adapter",
-            AssetKind::Dataset => "dataset",
-            AssetKind::Prompt => "prompt",
-            AssetKind::ChatTemplate => "chat-template",
-            AssetKind::VectorStore => "vector-store",
-        }
-    }
-}
+/// What kind of AI asset (the core domain type).
+pub use custody_core::AssetKind;
 
 /// A use of AI found in code or configuration (the core domain type).
 pub use custody_core::AiUse as CodeUse;

@@ -140,7 +140,7 @@ pub struct FileCacheRow {
 pub struct AssetRow {
     pub path: String,
     pub sha256: String,
-    pub kind: String,
+    pub kind: custody_core::AssetKind,
     pub format: String,
     pub size: u64,
     pub meta_json: String,

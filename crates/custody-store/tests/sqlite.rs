@@ -315,7 +315,7 @@ fn scans_round_trip_and_replace_the_file_cache() {
             AssetRow {
                 path: "a.gguf".into(),
                 sha256: sha.clone(),
-                kind: "model".into(),
+                kind: custody_core::AssetKind::Model,
                 format: "gguf".into(),
                 size: 9,
                 meta_json: "{}".into(),
@@ -323,7 +323,7 @@ fn scans_round_trip_and_replace_the_file_cache() {
             AssetRow {
                 path: "copy/a.gguf".into(),
                 sha256: sha.clone(),
-                kind: "model".into(),
+                kind: custody_core::AssetKind::Model,
                 format: "gguf".into(),
                 size: 9,
                 meta_json: "{}".into(),

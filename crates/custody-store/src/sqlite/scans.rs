@@ -35,7 +35,7 @@ impl SqliteStore {
                     .prepare_cached("INSERT OR REPLACE INTO asset_location (scan_id, path, sha256) VALUES (?1, ?2, ?3)")
                     .map_err(m)?;
                 for a in &scan.assets {
-                    put_asset.execute(params![a.sha256, a.kind, a.format, to_i64(a.size), a.meta_json, id]).map_err(m)?;
+                    put_asset.execute(params![a.sha256, a.kind.as_str(), a.format, to_i64(a.size), a.meta_json, id]).map_err(m)?;
                     put_loc.execute(params![id, a.path, a.sha256]).map_err(m)?;
                 }
                 let mut put_f = tx
@@ -274,7 +274,9 @@ impl SqliteStore {
                 Ok(AssetRow {
                     path: r.get(0)?,
                     sha256: r.get(1)?,
-                    kind: r.get(2)?,
+                    kind: custody_core::AssetKind::parse(&r.get::<_, String>(2)?).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.into())
+                    })?,
                     format: r.get(3)?,
                     size: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
                     meta_json: r.get(5)?,

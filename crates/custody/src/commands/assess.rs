@@ -102,7 +102,7 @@ fn owned_assets(own: &Ownership, rows: &[AssetRow]) -> Vec<AssetFact> {
                 own.get(&a.path).map_or_else(Default::default, |o| (o.systems.clone(), o.part_of.clone()));
             AssetFact {
                 path: a.path.clone(),
-                kind: a.kind.clone(),
+                kind: a.kind,
                 format: a.format.clone(),
                 size: a.size,
                 sha256: a.sha256.clone(),

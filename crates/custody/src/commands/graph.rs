@@ -17,7 +17,7 @@ pub fn run(g: &GlobalArgs, args: &GraphArgs, out: &mut Output) -> CmdResult {
     // Every node with its kind: assets by kind, services, hub ids, code files.
     let mut nodes: BTreeMap<String, String> = BTreeMap::new();
     for a in &rec.assets {
-        nodes.insert(a.path.clone(), a.kind.clone());
+        nodes.insert(a.path.clone(), a.kind.as_str().to_string());
     }
     for e in &rec.edges {
         for n in [&e.source, &e.target] {

@@ -160,7 +160,7 @@ pub fn decommission(g: &GlobalArgs, a: &DecommissionArgs, out: &mut Output) -> C
         let facts = super::assess::asset_facts(&ws, s);
         for asset in release::shipped(&facts, &sys.name) {
             let there = Path::new(&root).join(&asset.path).exists();
-            items.push((asset.kind.clone(), asset.path.clone(), there));
+            items.push((asset.kind.as_str().to_string(), asset.path.clone(), there));
         }
     }
     for d in store.records("dataset")? {

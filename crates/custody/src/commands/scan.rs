@@ -462,7 +462,7 @@ fn to_record<'a>(
             .map(|a| AssetRow {
                 path: a.path.clone(),
                 sha256: a.sha256.clone(),
-                kind: a.kind.as_str().to_string(),
+                kind: a.kind,
                 format: a.format.clone(),
                 size: a.size,
                 meta_json: a.meta.to_string(),
