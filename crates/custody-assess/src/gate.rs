@@ -70,6 +70,16 @@ impl GateResult {
 /// never released passes; a system that ships nothing the scan found is an error, as it is for
 /// `custody release`.
 pub fn release_reasons(systems: &[SystemFacts], facts: &ReleaseFacts<'_>) -> Vec<GateReason> {
+    // A gate reason under 5.2.5-1 (security testing before release).
+    let reason = |message: String, close: String| GateReason {
+        kind: "release".into(),
+        provision: Some("5.2.5-1".into()),
+        severity: None,
+        code: None,
+        location: None,
+        message,
+        close: Some(close),
+    };
     let mut reasons = Vec::new();
     for sys in systems {
         let c = match release::candidate(facts, &sys.name, Request::default()) {
@@ -78,22 +88,17 @@ pub fn release_reasons(systems: &[SystemFacts], facts: &ReleaseFacts<'_>) -> Vec
             // released and now ships nothing has dropped what it released.
             Err(NothingShipped { .. }) => {
                 if let Some(prev) = facts.log.previous(&sys.name) {
-                    reasons.push(GateReason {
-                        kind: "release".into(),
-                        provision: Some("5.2.5-1".into()),
-                        severity: None,
-                        code: None,
-                        location: None,
-                        message: format!(
+                    reasons.push(reason(
+                        format!(
                             "{} ships none of the assets of released version {}: the latest scan found none it registers",
                             sys.name,
                             prev.version.as_deref().unwrap_or("?")
                         ),
-                        close: Some(format!(
+                        format!(
                             "custody scan, and check the system's assets in custody.toml; or custody decommission {}",
                             sys.name
-                        )),
-                    });
+                        ),
+                    ));
                 }
                 continue;
             }
@@ -101,20 +106,15 @@ pub fn release_reasons(systems: &[SystemFacts], facts: &ReleaseFacts<'_>) -> Vec
         let Some(prev) = c.previous_digest.as_deref() else { continue };
         if prev != c.digest && !c.refusals.is_empty() {
             let refusals: Vec<String> = c.refusals.iter().map(ToString::to_string).collect();
-            reasons.push(GateReason {
-                kind: "release".into(),
-                provision: Some("5.2.5-1".into()),
-                severity: None,
-                code: None,
-                location: None,
-                message: format!(
+            reasons.push(reason(
+                format!(
                     "{} ships assets that differ from released version {}, and releasing them would be refused: {}",
                     sys.name,
                     c.previous_version.as_deref().unwrap_or("?"),
                     refusals.join("; ")
                 ),
-                close: Some(format!("custody release {} --evaluation REPORT --notice TEXT", sys.name)),
-            });
+                format!("custody release {} --evaluation REPORT --notice TEXT", sys.name),
+            ));
         }
     }
     reasons
