@@ -36,6 +36,8 @@ pub const CACHE_VERSION: u32 = 5;
 
 /// Bytes of a file kept in memory for metadata inspection; beyond this only a prefix is parsed.
 pub const INSPECT_LIMIT: u64 = 48 << 20;
+/// Files at least this large are scheduled one per task, largest first (see `scan_walked`).
+const LARGE_FILE: u64 = 8 << 20;
 /// Text files larger than this are not scanned for AI use (minified bundles, data dumps).
 pub const TEXT_LIMIT: u64 = 4 << 20;
 
@@ -247,31 +249,39 @@ pub fn scan_walked(
         .num_threads(opts.threads.max(1))
         .build()
         .map_err(|e| ScanError::Root { path: opts.root.clone(), detail: format!("cannot start threads: {e}") })?;
-    let records: Vec<FileRecord> = pool.install(|| {
+    let files = &walked.files;
+    let one = |f: &walk::WalkedFile| {
+        let hit = cache.get(&f.rel).filter(|c| !opts.rehash && c.identity().matches(f));
+        let rec = match hit {
+            Some(c) => FileRecord {
+                path: f.rel.clone(),
+                size: f.size,
+                mtime_ns: f.mtime_ns,
+                inode: f.inode,
+                ctime_ns: f.ctime_ns,
+                result: Arc::clone(&c.result),
+                cached: true,
+                cacheable: true,
+            },
+            None => file::process(&root, f),
+        };
+        progress.add(f.size);
+        rec
+    };
+    // Large files first, largest first, one task each, so they spread over every worker
+    // instead of landing in one worker's share of a path-ordered list (a tree's models sit
+    // together); then the many small files. The records go back into path order.
+    let (mut large, small): (Vec<usize>, Vec<usize>) = (0..files.len()).partition(|&i| files[i].size >= LARGE_FILE);
+    large.sort_by_key(|&i| std::cmp::Reverse(files[i].size));
+    let mut records: Vec<(usize, FileRecord)> = pool.install(|| {
         use rayon::prelude::*;
-        walked
-            .files
-            .par_iter()
-            .map(|f| {
-                let hit = cache.get(&f.rel).filter(|c| !opts.rehash && c.identity().matches(f));
-                let rec = match hit {
-                    Some(c) => FileRecord {
-                        path: f.rel.clone(),
-                        size: f.size,
-                        mtime_ns: f.mtime_ns,
-                        inode: f.inode,
-                        ctime_ns: f.ctime_ns,
-                        result: Arc::clone(&c.result),
-                        cached: true,
-                        cacheable: true,
-                    },
-                    None => file::process(&root, f),
-                };
-                progress.add(f.size);
-                rec
-            })
-            .collect()
+        let mut out: Vec<(usize, FileRecord)> =
+            large.par_iter().with_max_len(1).map(|&i| (i, one(&files[i]))).collect();
+        out.par_extend(small.par_iter().map(|&i| (i, one(&files[i]))));
+        out
     });
+    records.sort_unstable_by_key(|(i, _)| *i);
+    let records: Vec<FileRecord> = records.into_iter().map(|(_, r)| r).collect();
     Ok(assemble(root.to_string_lossy().into_owned(), records, walked.findings))
 }
 
