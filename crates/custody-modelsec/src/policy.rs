@@ -988,7 +988,10 @@ pub fn judge(module: &str, name: &str) -> Verdict {
     let path = full(module, name);
     let mut v = grade(&path);
     if let Some(r) = resolve(&path) {
-        let rv = grade(&r);
+        // What the alias reaches is graded like its real name: an allowed object stays
+        // "unknown" (reaching it through another module's import is not what checkpoints do).
+        let allowed_target = r.match_indices('.').any(|(i, _)| allowed(&r[..i], &r[i + 1..]));
+        let rv = if allowed_target { v } else { grade(&r) };
         if rv.tier > v.tier {
             v = rv;
         }
@@ -1114,6 +1117,8 @@ mod tests {
         assert_eq!(judge("enum", "Enum").tier, Tier::Unknown);
         // Private names that are not module aliases are not guessed at.
         assert_eq!(judge("random", "_inst.random").tier, Tier::Unknown);
+        // An allowed object reached through an alias is not trusted, nor made worse.
+        assert_eq!(judge("enum", "bltns.set").tier, Tier::Unknown);
         // Every alias target is a module the denylist grades (or os.path's posixpath).
         for (m, list) in ALIASES {
             assert!(!m.is_empty());
