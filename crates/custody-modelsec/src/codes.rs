@@ -40,7 +40,7 @@ custody_core::rules! {
             "pickle.load reads only the first stream, but legacy torch, joblib and custom loaders read several; every stream was analysed. A second stream in a plain pickle is unusual and can hide a payload from tools that stop at the first STOP.",
             "Confirm the producer writes several streams on purpose; otherwise treat the extra streams as tampering.";
         ZIP_UNINSPECTABLE = "CUS-ZIP-001", Medium, "Model content custody could not inspect",
-            "A 7z, gzip, bzip2, xz or tar wrapper, an encrypted or unsupported zip member, or a prefix of a large archive whose directory is at the end might hold anything; it is never reported as clean (nullifAI used 7z to slip pickles past scanners).",
+            "A 7z, gzip, bzip2, xz or tar wrapper, an encrypted or unsupported zip member, a prefix of a large archive whose directory is at the end, or a safetensors file whose header length is beyond the file might hold anything; it is never reported as clean (nullifAI used 7z to slip pickles past scanners).",
             "Unpack or convert the model and scan the result, or get it in a format custody can open.";
         ZIP_NAME_MISMATCH = "CUS-ZIP-002", High, "Zip local header and central directory disagree on a name",
             "Readers that walk local headers and readers that trust the central directory (torch.load) see different member names, so a scanner can check one file while the loader runs another (CVE-2025-1944).",
@@ -121,7 +121,7 @@ custody_core::rules! {
             "A text search of a template that did not parse found dunder names, attr filters or command-execution calls; without a syntax tree the match is less certain.",
             "Read the template, and replace it with the upstream one.";
         ST_HEADER = "CUS-ST-001", Medium, "safetensors header size or structure is invalid",
-            "A header length beyond the reference limit or the file size, or a header that is not a JSON object, is refused by loaders but can exhaust memory in naive readers.",
+            "A header length beyond the reference limit, or a header that is not a JSON object, is refused by loaders but can exhaust memory in naive readers. A length beyond the file itself leaves nothing that can be located and is reported as uninspectable (CUS-ZIP-001).",
             "Re-download the file; re-save it with the safetensors library if it is yours.";
         ST_OFFSETS = "CUS-ST-002", High, "safetensors tensors overlap or point outside the data",
             "Offsets outside the data buffer make native readers read out of bounds; overlapping tensors alias each other's bytes. The reference writer produces neither.",

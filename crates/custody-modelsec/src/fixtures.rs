@@ -701,6 +701,64 @@ pub fn samples() -> Vec<Sample> {
     ] {
         v.push(m(name, class, h, gadget(mo, n)));
     }
+    // File reads/writes and downloads that were only "unknown" (issue 12).
+    for (name, class, mo, n) in [
+        ("pathlib_write_text.pkl", "file write: pathlib.Path.write_text", "pathlib", "Path.write_text"),
+        ("pathlib_write_bytes.pkl", "file write: pathlib.PosixPath.write_bytes", "pathlib", "PosixPath.write_bytes"),
+        ("numpy_save.pkl", "file write: numpy.save", "numpy", "save"),
+        ("numpy_savetxt.pkl", "file write: numpy.savetxt", "numpy", "savetxt"),
+        ("numpy_fromfile.pkl", "file read: numpy.fromfile", "numpy", "fromfile"),
+        ("numpy_memmap.pkl", "file read/write: numpy.memmap", "numpy", "memmap"),
+        ("numpy_loadtxt.pkl", "file read: numpy.loadtxt", "numpy", "loadtxt"),
+        ("keras_get_file.pkl", "download: keras.utils.get_file", "keras.utils", "get_file"),
+        ("hf_hub_download.pkl", "download: huggingface_hub.hf_hub_download", "huggingface_hub", "hf_hub_download"),
+    ] {
+        v.push(m(name, class, h, gadget(mo, n)));
+    }
+    // Expression evaluators that fall back to eval (critical).
+    for (name, class, mo, n) in [
+        ("sympy_sympify.pkl", "expression evaluator: sympy.sympify", "sympy", "sympify"),
+        ("pandas_eval.pkl", "expression evaluator: pandas.eval", "pandas", "eval"),
+        ("numexpr_evaluate.pkl", "expression evaluator: numexpr.evaluate (CVE-2023-39631)", "numexpr", "evaluate"),
+    ] {
+        v.push(m(name, class, c, gadget(mo, n)));
+    }
+    // Dangerous callables reached through another module's import of os/builtins/...
+    for (name, class, mo, n) in [
+        ("random_os_system.pkl", "module alias: random._os.system is os.system (STACK_GLOBAL)", "random", "_os.system"),
+        ("enum_bltns_exec.pkl", "module alias: enum.bltns.exec is builtins.exec (STACK_GLOBAL)", "enum", "bltns.exec"),
+        ("collections_sys_modules.pkl", "module alias: collections._sys is sys", "collections", "_sys.modules.get"),
+        ("ssl_socket_socket.pkl", "module alias: ssl._socket is socket", "ssl", "_socket.socket"),
+    ] {
+        v.push(m(name, class, c, gadget(mo, n)));
+    }
+    v.push(m(
+        "argparse_os_system_global.pkl",
+        "module alias through GLOBAL: argparse._os.system (protocol 4 resolves dotted GLOBAL names)",
+        c,
+        Pickle::proto(4).global("argparse", "_os.system").x("id").tuple1().reduce().stop(),
+    ));
+    v.push(m(
+        "tempfile_shutil_rmtree.pkl",
+        "module alias: tempfile._shutil.rmtree is shutil.rmtree",
+        h,
+        gadget("tempfile", "_shutil.rmtree"),
+    ));
+    v.push(m(
+        "alias_getattr_chain.pkl",
+        "module alias in a getattr chain: enum.bltns.getattr(random._os, 'system')",
+        c,
+        Pickle::proto(4)
+            .stack_global("enum", "bltns.getattr")
+            .stack_global("random", "_os")
+            .s("system")
+            .tuple2()
+            .reduce()
+            .s("id")
+            .tuple1()
+            .reduce()
+            .stop(),
+    ));
     v.push(m(
         "eval_v0.pkl",
         "builtins.eval in protocol 0 (text)",
@@ -1241,11 +1299,23 @@ pub fn samples() -> Vec<Sample> {
     om.graph.nodes[0].domain = "com.example.customops".into();
     om.opsets.push(("com.example.customops".into(), 1));
     v.push(sus("onnx_custom_domain.onnx", "ONNX custom operator domain", &[ONX_DOMAIN], fx::onnx(&om)));
-    v.push(sus(
+    v.push(m(
         "st_huge_header.safetensors",
-        "safetensors header length beyond the limit",
-        &[ST_HEADER],
+        "safetensors header length beyond the file (uninspectable)",
+        &[ZIP_UNINSPECTABLE],
         [(1u64 << 40).to_le_bytes().to_vec(), b"{}".to_vec()].concat(),
+    ));
+    v.push(m(
+        "st_header_one_past.safetensors",
+        "safetensors header length one byte beyond the file (uninspectable)",
+        &[ZIP_UNINSPECTABLE],
+        [3u64.to_le_bytes().to_vec(), b"{}".to_vec()].concat(),
+    ));
+    v.push(sus(
+        "st_header_not_object.safetensors",
+        "safetensors header that is JSON but not an object",
+        &[ST_HEADER],
+        st_raw("[1, 2, 3]", &[]),
     ));
     v.push(sus(
         "st_trailing_junk.safetensors",
@@ -1310,6 +1380,32 @@ pub fn samples() -> Vec<Sample> {
         PKL_ALL,
         fx::torch_legacy(&[("fc.weight", &[4, 2]), ("fc.bias", &[4])]),
     ));
+    v.push(ok(
+        "ordereddict_only.pkl",
+        "pickle that only references collections.OrderedDict",
+        PKL_ALL,
+        Pickle::proto(2).global("collections", "OrderedDict").empty_tuple().reduce().stop(),
+    ));
+    v.push(ok(
+        "numpy_reconstruct.pkl",
+        "NumPy array through numpy.core.multiarray._reconstruct",
+        PKL_ALL,
+        Pickle::proto(2)
+            .global("numpy.core.multiarray", "_reconstruct")
+            .global("numpy", "ndarray")
+            .int(0)
+            .tuple1()
+            .bytes(b"b")
+            .tuple3()
+            .reduce()
+            .stop(),
+    ));
+    v.push(ok(
+        "pathlib_path.pkl",
+        "pickle holding a pathlib.PosixPath (constructing a path touches no file)",
+        PKL_ALL,
+        Pickle::proto(2).global("pathlib", "PosixPath").x("runs").x("exp1").tuple2().reduce().stop(),
+    ));
     let [p2, p4, p0] = fx::pickles();
     v.push(ok("dict_v2.pkl", "plain pickle, protocol 2", PKL_ALL, p2));
     v.push(ok("dict_v4.pkl", "plain pickle, protocol 4 with FRAME", PKL_ALL, p4));
@@ -1351,6 +1447,12 @@ pub fn samples() -> Vec<Sample> {
         "safetensors with ordinary metadata",
         ST_RULES,
         fx::safetensors(&[("a", "F32", &[2, 2]), ("b", "BF16", &[4])], &[("format", "pt")]),
+    ));
+    v.push(ok(
+        "metadata_only.safetensors",
+        "safetensors with metadata and no tensors (header fills the file)",
+        ST_RULES,
+        st_raw("{\"__metadata__\":{\"format\":\"pt\"}}", &[]),
     ));
     v.push(ok("chatml.gguf", "GGUF with a ChatML chat template", JJA_RULES, gguf_template(CHATML)));
     v.push(ok(

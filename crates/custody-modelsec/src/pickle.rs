@@ -592,10 +592,14 @@ impl<'a> Scanner<'a> {
             };
             let recovered =
                 if imp.recovered { " (found by a byte scan where the opcode parser could not follow)" } else { "" };
+            let aka = match policy::resolve(&display) {
+                Some(r) if r != display => format!(" (which is `{r}`)"),
+                _ => String::new(),
+            };
             self.hit(
                 code,
                 None,
-                format!("pickle imports `{display}`{called}: {}", v.why),
+                format!("pickle imports `{display}`{aka}{called}: {}", v.why),
                 imp.at,
                 format!(
                     "{display} reached through {} at offset {:#x}{call_ev}{}{nested_note}{recovered}",
@@ -768,7 +772,9 @@ impl<'a> Scanner<'a> {
         match &callee {
             V::Global(g) => {
                 self.record_call(st, g, op, at, arg_text);
+                // Follow aliases (`enum.bltns.getattr` is `builtins.getattr`).
                 let path = policy::full(&g.module, &g.name);
+                let path = policy::resolve(&path).unwrap_or(path);
                 let strs = |s: &Self| -> Vec<Option<String>> {
                     match &args {
                         V::Tuple(t) => t.v.iter().map(|a| text_of(s.b, a)).collect(),

@@ -12,6 +12,10 @@
 //! 3. Attribute paths are walked component by component: a dunder (`__globals__`,
 //!    `__builtins__`, `__subclasses__`) or a dangerous module reached through an allowed one
 //!    (`numpy.core._internal.sys`, `shutil.os.system`) takes the severity of what it reaches.
+//!    Before that, [`resolve`] rewrites the path through [`ALIASES`], the modules that stdlib
+//!    modules import under other (often private) names: `random._os.system` is `os.system`,
+//!    `enum.bltns.exec` is `builtins.exec`, and the resolved name is graded too (the worse of the
+//!    two verdicts wins, so resolving never makes a name look safer).
 //! 4. Any other `builtins` member is high (the module is full of gadgets); anything else is
 //!    unknown (medium): an allowlist policy must not call what it does not know "safe".
 //!
@@ -63,6 +67,9 @@ const PROCESS: &str = "changes interpreter or process state";
 const TORCH_CODE: &str = "PyTorch internal that compiles, evaluates or downloads code";
 const SCANNER: &str = "refers to a model scanner (an attempt to disable or fool it)";
 const STAGING: &str = "decoding or wrapping helper used to stage multi-step payloads";
+const DOWNLOADS: &str = "downloads files from the network (fetches a second-stage payload)";
+const FILE_IO: &str = "reads or writes files at a path the pickle chooses (plants or leaks files)";
+const EVAL_EXPR: &str = "evaluates an expression string, which falls back to Python eval (code execution)";
 
 /// (dotted prefix, tier, why). The first matching entry with the highest tier wins.
 const DENY: &[(&str, Tier, &str)] = {
@@ -147,6 +154,9 @@ const DENY: &[(&str, Tier, &str)] = {
         ("interpreters", C, EVALS),
         ("concurrent.interpreters", C, EVALS),
         ("importlib", C, IMPORTS),
+        ("_imp", C, IMPORTS),
+        ("_frozen_importlib", C, IMPORTS),
+        ("_frozen_importlib_external", C, IMPORTS),
         ("imp", C, IMPORTS),
         ("zipimport", C, IMPORTS),
         ("pkgutil", C, IMPORTS),
@@ -297,6 +307,69 @@ const DENY: &[(&str, Tier, &str)] = {
         ("logging.FileHandler", H, FILES),
         ("logging.handlers", H, NETWORK),
         ("linecache", H, FILES),
+        // File reads and writes through NumPy.
+        ("numpy.save", H, FILE_IO),
+        ("numpy.savez", H, FILE_IO),
+        ("numpy.savez_compressed", H, FILE_IO),
+        ("numpy.savetxt", H, FILE_IO),
+        ("numpy.loadtxt", H, FILE_IO),
+        ("numpy.genfromtxt", H, FILE_IO),
+        ("numpy.fromfile", H, FILE_IO),
+        ("numpy.fromregex", H, FILE_IO),
+        ("numpy.memmap", H, FILE_IO),
+        ("numpy.core.memmap", H, FILE_IO),
+        ("numpy._core.memmap", H, FILE_IO),
+        ("numpy.core.records.fromfile", H, FILE_IO),
+        ("numpy._core.records.fromfile", H, FILE_IO),
+        ("numpy.rec.fromfile", H, FILE_IO),
+        ("numpy.core.multiarray.fromfile", H, FILE_IO),
+        ("numpy._core.multiarray.fromfile", H, FILE_IO),
+        ("numpy.lib.format.open_memmap", H, FILE_IO),
+        ("numpy.lib.format.write_array", H, FILE_IO),
+        ("numpy.ndarray.tofile", H, FILE_IO),
+        ("numpy.ndarray.dump", H, FILE_IO),
+        // Downloads.
+        ("keras.utils.get_file", H, DOWNLOADS),
+        ("keras.utils.data_utils.get_file", H, DOWNLOADS),
+        ("keras.utils.file_utils.get_file", H, DOWNLOADS),
+        ("keras.src.utils.file_utils.get_file", H, DOWNLOADS),
+        ("keras.src.utils.data_utils.get_file", H, DOWNLOADS),
+        ("tensorflow.keras.utils.get_file", H, DOWNLOADS),
+        ("tensorflow.python.keras.utils.data_utils.get_file", H, DOWNLOADS),
+        ("tf_keras.utils.get_file", H, DOWNLOADS),
+        ("huggingface_hub.hf_hub_download", H, DOWNLOADS),
+        ("huggingface_hub.snapshot_download", H, DOWNLOADS),
+        ("huggingface_hub.file_download", H, DOWNLOADS),
+        ("huggingface_hub._snapshot_download", H, DOWNLOADS),
+        ("huggingface_hub.hf_api", H, NETWORK),
+        ("huggingface_hub.HfApi", H, NETWORK),
+        ("huggingface_hub.upload_file", H, NETWORK),
+        ("huggingface_hub.upload_folder", H, NETWORK),
+        ("huggingface_hub.HfFileSystem", H, NETWORK),
+        ("huggingface_hub.hf_file_system", H, NETWORK),
+        ("torchvision.datasets.utils.download_url", H, DOWNLOADS),
+        ("torchvision.datasets.utils.download_and_extract_archive", H, DOWNLOADS),
+        ("torchvision.datasets.utils.download_file_from_google_drive", H, DOWNLOADS),
+        ("wget", H, DOWNLOADS),
+        ("gdown", H, DOWNLOADS),
+        // Expression evaluators (strings become Python code).
+        ("sympy.sympify", C, EVAL_EXPR),
+        ("sympy.core.sympify", C, EVAL_EXPR),
+        ("sympy.S", C, EVAL_EXPR),
+        ("sympy.parse_expr", C, EVAL_EXPR),
+        ("sympy.parsing", C, EVAL_EXPR),
+        ("sympy.lambdify", C, EVAL_EXPR),
+        ("sympy.utilities.lambdify", C, EVAL_EXPR),
+        ("pandas.eval", C, EVAL_EXPR),
+        ("pandas.core.computation", C, EVAL_EXPR),
+        ("pandas.DataFrame.eval", C, EVAL_EXPR),
+        ("pandas.DataFrame.query", C, EVAL_EXPR),
+        ("pandas.core.frame.DataFrame.eval", C, EVAL_EXPR),
+        ("pandas.core.frame.DataFrame.query", C, EVAL_EXPR),
+        ("numexpr.evaluate", C, EVAL_EXPR),
+        ("numexpr.re_evaluate", C, EVAL_EXPR),
+        ("numexpr.NumExpr", C, EVAL_EXPR),
+        ("numexpr.necompiler", C, EVAL_EXPR),
         // Payload staging.
         ("base64", H, STAGING),
         ("binascii", H, STAGING),
@@ -313,6 +386,298 @@ const DENY: &[(&str, Tier, &str)] = {
         ("modelaudit_picklescan", C, SCANNER),
     ]
 };
+
+/// Methods of classes that are themselves allowed (or harmless to construct) but that touch
+/// the file system: (modules, classes, methods, tier, why). `pathlib.Path` is on the allowlist
+/// (checkpoints store paths), `pathlib.Path.write_text` is a file write.
+struct ClassMethods {
+    modules: &'static [&'static str],
+    classes: &'static [&'static str],
+    methods: &'static [&'static str],
+    tier: Tier,
+    why: &'static str,
+}
+
+const CLASS_METHODS: &[ClassMethods] = &[ClassMethods {
+    modules: &["pathlib", "pathlib._local", "pathlib._abc"],
+    classes: &["Path", "PosixPath", "WindowsPath", "PathBase"],
+    methods: &[
+        "write_text",
+        "write_bytes",
+        "read_text",
+        "read_bytes",
+        "open",
+        "touch",
+        "mkdir",
+        "unlink",
+        "rmdir",
+        "rename",
+        "replace",
+        "symlink_to",
+        "hardlink_to",
+        "link_to",
+        "chmod",
+        "lchmod",
+        "copy",
+        "copytree",
+        "move",
+        "delete",
+        "rmtree",
+    ],
+    tier: Tier::High,
+    why: FILE_IO,
+}];
+
+/// Modules that stdlib modules import under their own or other names, as (module, [(attribute,
+/// module it is)]). A pickle's dotted name is a chain of attribute lookups, so
+/// `random._os.system` reaches `os.system` without naming `os`. Taken from CPython's standard
+/// library (module attributes that are modules, for the modules the denylist grades); names a
+/// module imports under its own name that [`REACHED`] already catches (`shutil.os`) are listed
+/// where they are common in gadget write-ups.
+pub const ALIASES: &[(&str, &[(&str, &str)])] = &[
+    ("_compression", &[("io", "io")]),
+    ("_pyio", &[("codecs", "codecs"), ("io", "io")]),
+    ("argparse", &[("_os", "os"), ("_sys", "sys")]),
+    ("asyncio.base_events", &[("functools", "functools"), ("ssl", "ssl"), ("threading", "threading")]),
+    ("asyncio.base_tasks", &[("linecache", "linecache")]),
+    ("asyncio.coroutines", &[("inspect", "inspect"), ("types", "types")]),
+    ("asyncio.events", &[("threading", "threading")]),
+    ("asyncio.format_helpers", &[("functools", "functools"), ("inspect", "inspect")]),
+    ("asyncio.mixins", &[("threading", "threading")]),
+    ("asyncio.runners", &[("functools", "functools"), ("signal", "signal"), ("threading", "threading")]),
+    ("asyncio.selector_events", &[("functools", "functools"), ("selectors", "selectors"), ("ssl", "ssl")]),
+    ("asyncio.sslproto", &[("ssl", "ssl")]),
+    ("asyncio.tasks", &[("functools", "functools"), ("inspect", "inspect"), ("types", "types")]),
+    ("asyncio.threads", &[("functools", "functools")]),
+    (
+        "asyncio.unix_events",
+        &[("io", "io"), ("selectors", "selectors"), ("signal", "signal"), ("threading", "threading")],
+    ),
+    ("asyncore", &[("select", "select")]),
+    ("bz2", &[("io", "io")]),
+    ("cProfile", &[("io", "io")]),
+    ("cgi", &[("tempfile", "tempfile")]),
+    ("cgitb", &[("inspect", "inspect"), ("linecache", "linecache"), ("tempfile", "tempfile")]),
+    ("codecs", &[("builtins", "builtins"), ("sys", "sys")]),
+    ("collections", &[("_sys", "sys")]),
+    ("concurrent.futures._base", &[("threading", "threading"), ("types", "types")]),
+    ("configparser", &[("functools", "functools"), ("io", "io")]),
+    ("crypt", &[("_sys", "sys")]),
+    ("ctypes", &[("_os", "os"), ("_sys", "sys"), ("_types", "types")]),
+    ("curses", &[("_os", "os"), ("_sys", "sys")]),
+    ("dataclasses", &[("_thread", "_thread"), ("functools", "functools"), ("inspect", "inspect"), ("types", "types")]),
+    ("dbm", &[("io", "io")]),
+    ("dis", &[("io", "io"), ("types", "types")]),
+    ("distutils.archive_util", &[("zipfile", "zipfile")]),
+    ("distutils.filelist", &[("functools", "functools")]),
+    ("distutils.util", &[("functools", "functools")]),
+    ("doctest", &[("inspect", "inspect"), ("linecache", "linecache"), ("pdb", "pdb")]),
+    ("email._encoded_words", &[("base64", "base64"), ("functools", "functools")]),
+    ("encodings", &[("codecs", "codecs")]),
+    ("encodings.utf_8", &[("codecs", "codecs")]),
+    ("enum", &[("bltns", "builtins"), ("sys", "sys")]),
+    ("fileinput", &[("io", "io")]),
+    ("fnmatch", &[("functools", "functools")]),
+    ("fractions", &[("operator", "operator")]),
+    ("ftplib", &[("ssl", "ssl")]),
+    ("getpass", &[("io", "io")]),
+    ("gettext", &[("operator", "operator")]),
+    ("glob", &[("os", "os"), ("sys", "sys")]),
+    ("gzip", &[("io", "io"), ("zlib", "zlib")]),
+    ("imaplib", &[("ssl", "ssl")]),
+    ("imp", &[("machinery", "importlib.machinery"), ("types", "types"), ("util", "importlib.util")]),
+    (
+        "importlib",
+        &[
+            ("_bootstrap", "importlib._bootstrap"),
+            ("_bootstrap_external", "importlib._bootstrap_external"),
+            ("_imp", "_imp"),
+            ("machinery", "importlib.machinery"),
+            ("util", "importlib.util"),
+        ],
+    ),
+    ("importlib._abc", &[("_bootstrap", "importlib._bootstrap")]),
+    (
+        "importlib._bootstrap",
+        &[("_bootstrap_external", "importlib._bootstrap_external"), ("_imp", "_imp"), ("_thread", "_thread")],
+    ),
+    (
+        "importlib._bootstrap_external",
+        &[("_bootstrap", "importlib._bootstrap"), ("_imp", "_imp"), ("_io", "io"), ("_os", "posix")],
+    ),
+    (
+        "importlib.abc",
+        &[
+            ("_bootstrap_external", "importlib._bootstrap_external"),
+            ("_frozen_importlib", "importlib._bootstrap"),
+            ("_frozen_importlib_external", "importlib._bootstrap_external"),
+            ("machinery", "importlib.machinery"),
+        ],
+    ),
+    ("importlib.metadata", &[("functools", "functools"), ("operator", "operator"), ("zipfile", "zipfile")]),
+    ("importlib.metadata._functools", &[("functools", "functools"), ("types", "types")]),
+    ("importlib.resources._common", &[("functools", "functools"), ("tempfile", "tempfile"), ("types", "types")]),
+    ("importlib.resources._legacy", &[("functools", "functools"), ("types", "types")]),
+    ("importlib.resources.abc", &[("io", "io")]),
+    ("importlib.resources.readers", &[("operator", "operator"), ("zipfile", "zipfile")]),
+    ("importlib.util", &[("_imp", "_imp"), ("functools", "functools"), ("types", "types")]),
+    (
+        "inspect",
+        &[
+            ("builtins", "builtins"),
+            ("functools", "functools"),
+            ("importlib", "importlib"),
+            ("linecache", "linecache"),
+            ("os", "os"),
+            ("sys", "sys"),
+            ("types", "types"),
+        ],
+    ),
+    ("io", &[("_io", "io")]),
+    ("ipaddress", &[("functools", "functools")]),
+    ("json", &[("codecs", "codecs")]),
+    ("linecache", &[("functools", "functools")]),
+    ("locale", &[("functools", "functools")]),
+    ("logging", &[("atexit", "atexit"), ("io", "io"), ("os", "os"), ("sys", "sys"), ("threading", "threading")]),
+    ("lzma", &[("io", "io")]),
+    ("mailbox", &[("io", "io")]),
+    ("modulefinder", &[("io", "io")]),
+    ("multiprocessing.context", &[("threading", "threading")]),
+    ("multiprocessing.process", &[("signal", "signal"), ("threading", "threading")]),
+    ("multiprocessing.reduction", &[("copyreg", "copyreg"), ("functools", "functools"), ("io", "io")]),
+    ("nntplib", &[("ssl", "ssl")]),
+    ("ntpath", &[("os", "os"), ("sys", "sys")]),
+    ("os", &[("path", "posixpath")]),
+    ("pathlib", &[("functools", "functools"), ("io", "io"), ("os", "os"), ("sys", "sys")]),
+    (
+        "pdb",
+        &[
+            ("code", "code"),
+            ("functools", "functools"),
+            ("glob", "glob"),
+            ("inspect", "inspect"),
+            ("io", "io"),
+            ("linecache", "linecache"),
+            ("signal", "signal"),
+        ],
+    ),
+    ("pickle", &[("codecs", "codecs"), ("io", "io"), ("sys", "sys")]),
+    ("pickletools", &[("codecs", "codecs"), ("io", "io")]),
+    ("pipes", &[("tempfile", "tempfile")]),
+    ("platform", &[("functools", "functools"), ("os", "os"), ("sys", "sys")]),
+    ("plistlib", &[("codecs", "codecs")]),
+    ("poplib", &[("ssl", "ssl")]),
+    ("posixpath", &[("os", "os"), ("sys", "sys")]),
+    ("pprint", &[("_sys", "sys"), ("_types", "types")]),
+    ("profile", &[("io", "io")]),
+    ("pydoc", &[("inspect", "inspect"), ("io", "io"), ("platform", "platform")]),
+    ("queue", &[("threading", "threading"), ("types", "types")]),
+    ("random", &[("_os", "os")]),
+    ("re", &[("copyreg", "copyreg"), ("functools", "functools")]),
+    ("rlcompleter", &[("atexit", "atexit"), ("inspect", "inspect")]),
+    ("runpy", &[("io", "io")]),
+    ("sched", &[("threading", "threading")]),
+    ("secrets", &[("base64", "base64")]),
+    ("selectors", &[("select", "select")]),
+    ("shutil", &[("os", "os"), ("sys", "sys")]),
+    ("site", &[("io", "io")]),
+    ("smtplib", &[("base64", "base64"), ("io", "io"), ("ssl", "ssl")]),
+    ("socket", &[("_socket", "_socket"), ("io", "io"), ("selectors", "selectors")]),
+    ("socketserver", &[("selectors", "selectors"), ("threading", "threading")]),
+    ("ssl", &[("_socket", "socket"), ("base64", "base64")]),
+    (
+        "subprocess",
+        &[
+            ("builtins", "builtins"),
+            ("io", "io"),
+            ("os", "os"),
+            ("select", "select"),
+            ("selectors", "selectors"),
+            ("signal", "signal"),
+            ("sys", "sys"),
+            ("threading", "threading"),
+            ("types", "types"),
+        ],
+    ),
+    ("tarfile", &[("io", "io"), ("os", "os"), ("shutil", "shutil"), ("sys", "sys")]),
+    ("telnetlib", &[("selectors", "selectors")]),
+    (
+        "tempfile",
+        &[
+            ("_functools", "functools"),
+            ("_io", "io"),
+            ("_os", "os"),
+            ("_shutil", "shutil"),
+            ("_sys", "sys"),
+            ("_thread", "_thread"),
+            ("_types", "types"),
+        ],
+    ),
+    ("threading", &[("_os", "os"), ("_sys", "sys"), ("functools", "functools")]),
+    ("timeit", &[("gc", "gc")]),
+    ("tokenize", &[("functools", "functools")]),
+    (
+        "trace",
+        &[("gc", "gc"), ("inspect", "inspect"), ("io", "io"), ("linecache", "linecache"), ("threading", "threading")],
+    ),
+    ("traceback", &[("linecache", "linecache")]),
+    ("tracemalloc", &[("linecache", "linecache")]),
+    ("typing", &[("functools", "functools"), ("operator", "operator"), ("sys", "sys"), ("types", "types")]),
+    ("unittest.case", &[("functools", "functools"), ("types", "types")]),
+    ("unittest.loader", &[("functools", "functools"), ("types", "types")]),
+    ("unittest.result", &[("io", "io")]),
+    ("unittest.signals", &[("signal", "signal")]),
+    ("urllib.parse", &[("functools", "functools"), ("types", "types")]),
+    ("uuid", &[("platform", "platform")]),
+    ("venv", &[("types", "types")]),
+    ("webbrowser", &[("threading", "threading")]),
+    ("zipapp", &[("zipfile", "zipfile")]),
+    (
+        "zipfile",
+        &[
+            ("importlib", "importlib"),
+            ("io", "io"),
+            ("os", "os"),
+            ("shutil", "shutil"),
+            ("sys", "sys"),
+            ("threading", "threading"),
+            ("zlib", "zlib"),
+        ],
+    ),
+    (
+        "zipimport",
+        &[
+            ("_bootstrap", "importlib._bootstrap"),
+            ("_bootstrap_external", "importlib._bootstrap_external"),
+            ("_imp", "_imp"),
+            ("_io", "io"),
+        ],
+    ),
+];
+
+fn alias(module: &str, attr: &str) -> Option<&'static str> {
+    ALIASES.iter().find(|(m, _)| *m == module)?.1.iter().find(|(a, _)| *a == attr).map(|(_, t)| *t)
+}
+
+/// The object a dotted path really reaches, following [`ALIASES`]: `random._os.system` →
+/// `os.system`, `enum.bltns.exec` → `builtins.exec`. `None` when no alias is on the path.
+/// Linear in the number of components (each is looked up once).
+pub fn resolve(path: &str) -> Option<String> {
+    let mut comps = path.split('.');
+    let mut cur = normalize_module(comps.next()?).to_string();
+    let mut changed = false;
+    for c in comps {
+        if let Some(t) = alias(&cur, c) {
+            cur.clear();
+            cur.push_str(t);
+            changed = true;
+        } else {
+            cur.push('.');
+            cur.push_str(c);
+        }
+    }
+    changed.then_some(cur)
+}
 
 /// Exact globals that checkpoints use and that are inert to construct.
 const ALLOW: &[(&str, &[&str])] = &[
@@ -602,6 +967,16 @@ fn deny(path: &str) -> Option<Verdict> {
             best = Some(Verdict { tier: *tier, why });
         }
     }
+    for ClassMethods { modules, classes, methods, tier, why } in CLASS_METHODS {
+        let hit = modules.iter().any(|m| {
+            path.strip_prefix(m).and_then(|r| r.strip_prefix('.')).and_then(|r| r.split_once('.')).is_some_and(
+                |(class, rest)| classes.contains(&class) && methods.contains(&rest.split('.').next().unwrap_or(rest)),
+            )
+        });
+        if hit && best.is_none_or(|b| *tier > b.tier) {
+            best = Some(Verdict { tier: *tier, why });
+        }
+    }
     best
 }
 
@@ -611,7 +986,26 @@ pub fn judge(module: &str, name: &str) -> Verdict {
         return Verdict { tier: Tier::Allowed, why: "known ML reconstructor or class" };
     }
     let path = full(module, name);
-    let mut v = deny(&path).unwrap_or(Verdict { tier: Tier::Unknown, why: "not on the ML allowlist" });
+    let mut v = grade(&path);
+    if let Some(r) = resolve(&path) {
+        // What the alias reaches is graded like its real name: an allowed object stays
+        // "unknown" (reaching it through another module's import is not what checkpoints do).
+        let allowed_target = r.match_indices('.').any(|(i, _)| allowed(&r[..i], &r[i + 1..]));
+        let rv = if allowed_target { v } else { grade(&r) };
+        if rv.tier > v.tier {
+            v = rv;
+        }
+    }
+    let m = normalize_module(module);
+    if m == "__main__" && v.tier == Tier::Unknown {
+        v.why = "refers to code in the loading program's main script";
+    }
+    v
+}
+
+/// Grade a full dotted path against the denylist, walking its components.
+fn grade(path: &str) -> Verdict {
+    let mut v = deny(path).unwrap_or(Verdict { tier: Tier::Unknown, why: "not on the ML allowlist" });
     // Walk the attribute path: dunders and dangerous modules reached through others.
     let comps: Vec<&str> = path.split('.').collect();
     for (i, c) in comps.iter().enumerate() {
@@ -631,12 +1025,8 @@ pub fn judge(module: &str, name: &str) -> Verdict {
             }
         }
     }
-    let m = normalize_module(module);
-    if m == "builtins" && v.tier < Tier::High {
+    if under(path, "builtins") && v.tier < Tier::High {
         v = Verdict { tier: Tier::High, why: "builtins member outside the known-safe set" };
-    }
-    if m == "__main__" && v.tier == Tier::Unknown {
-        v.why = "refers to code in the loading program's main script";
     }
     v
 }
@@ -677,5 +1067,115 @@ mod tests {
         assert_eq!(judge("torch.jit._pickle", "restore_type_tag").tier, Tier::Allowed);
         assert_eq!(judge("torch.jit", "load").tier, Tier::Critical);
         assert_eq!(judge("numpy.core._multiarray_umath", "log1p").tier, Tier::Allowed);
+    }
+
+    /// A name reached through another module's import of a dangerous module is graded exactly
+    /// like the name it reaches, however the module and attribute path are split.
+    #[test]
+    fn aliases_grade_like_their_target() {
+        for (module, name, target_m, target_n) in [
+            ("random", "_os.system", "os", "system"),
+            ("random._os", "system", "os", "system"),
+            ("enum", "bltns.exec", "builtins", "exec"),
+            ("enum", "bltns.eval", "builtins", "eval"),
+            ("enum", "bltns.open", "builtins", "open"),
+            ("enum", "bltns.print", "builtins", "print"),
+            ("enum", "bltns", "builtins", ""),
+            ("collections", "_sys.modules", "sys", "modules"),
+            ("argparse", "_os.system", "os", "system"),
+            ("argparse", "_sys.exit", "sys", "exit"),
+            ("tempfile", "_os.popen", "os", "popen"),
+            ("tempfile", "_shutil.rmtree", "shutil", "rmtree"),
+            ("threading", "_os.system", "os", "system"),
+            ("ssl", "_socket.socket", "socket", "socket"),
+            ("shutil", "os.system", "os", "system"),
+            ("pathlib", "os.system", "os", "system"),
+            ("typing", "sys.modules", "sys", "modules"),
+            ("importlib.util", "_imp.create_dynamic", "_imp", "create_dynamic"),
+            ("importlib.abc", "_frozen_importlib.__import__", "importlib._bootstrap", "__import__"),
+            ("importlib._bootstrap_external", "_os.system", "posix", "system"),
+            ("os.path", "os.system", "os", "system"),
+            ("os", "path.os.system", "os", "system"),
+            ("tempfile", "_functools.partial", "functools", "partial"),
+        ] {
+            let want = judge(target_m, target_n).tier;
+            assert!(want >= Tier::High, "{target_m}.{target_n}");
+            assert_eq!(judge(module, name).tier, want, "{module}.{name}");
+        }
+        assert_eq!(resolve("random._os.system").as_deref(), Some("os.system"));
+        assert_eq!(resolve("enum.bltns.exec").as_deref(), Some("builtins.exec"));
+        assert_eq!(resolve("os.path.os.path.os.system").as_deref(), Some("os.system"));
+        assert_eq!(resolve("__builtin__.set"), None);
+        assert_eq!(resolve("collections.OrderedDict"), None);
+        assert_eq!(resolve(""), None);
+        assert_eq!(resolve("."), None);
+        // Resolving never makes a name look safer, and allowed names stay allowed.
+        assert_eq!(judge("os", "path.join").tier, Tier::Critical);
+        assert_eq!(judge("collections", "OrderedDict").tier, Tier::Allowed);
+        assert_eq!(judge("numpy.core.multiarray", "_reconstruct").tier, Tier::Allowed);
+        assert_eq!(judge("random", "Random").tier, Tier::Unknown);
+        assert_eq!(judge("enum", "Enum").tier, Tier::Unknown);
+        // Private names that are not module aliases are not guessed at.
+        assert_eq!(judge("random", "_inst.random").tier, Tier::Unknown);
+        // An allowed object reached through an alias is not trusted, nor made worse.
+        assert_eq!(judge("enum", "bltns.set").tier, Tier::Unknown);
+        // Every alias target is a module the denylist grades (or os.path's posixpath).
+        for (m, list) in ALIASES {
+            assert!(!m.is_empty());
+            for (a, t) in *list {
+                assert!(!a.contains('.') && !t.is_empty(), "{m}.{a}");
+            }
+        }
+    }
+
+    #[test]
+    fn file_download_and_evaluator_gadgets() {
+        for (m, n) in [
+            ("pathlib", "Path.write_text"),
+            ("pathlib", "Path.write_bytes"),
+            ("pathlib", "PosixPath.read_text"),
+            ("pathlib", "WindowsPath.unlink"),
+            ("pathlib._local", "Path.write_text"),
+            ("numpy", "save"),
+            ("numpy", "savetxt"),
+            ("numpy", "fromfile"),
+            ("numpy", "memmap"),
+            ("numpy", "loadtxt"),
+            ("numpy.core.memmap", "memmap"),
+            ("keras.utils", "get_file"),
+            ("keras.src.utils.file_utils", "get_file"),
+            ("tensorflow.keras.utils", "get_file"),
+            ("huggingface_hub", "hf_hub_download"),
+            ("huggingface_hub.file_download", "hf_hub_download"),
+            ("huggingface_hub", "snapshot_download"),
+        ] {
+            let v = judge(m, n);
+            assert_eq!(v.tier, Tier::High, "{m}.{n}");
+            assert!(v.why.contains("file") || v.why.contains("download"), "{m}.{n}: {}", v.why);
+        }
+        for (m, n) in [
+            ("sympy", "sympify"),
+            ("sympy.core.sympify", "sympify"),
+            ("sympy.parsing.sympy_parser", "parse_expr"),
+            ("pandas", "eval"),
+            ("pandas.core.computation.eval", "eval"),
+            ("pandas", "DataFrame.query"),
+            ("numexpr", "evaluate"),
+            ("numexpr.necompiler", "evaluate"),
+        ] {
+            let v = judge(m, n);
+            assert_eq!(v.tier, Tier::Critical, "{m}.{n}");
+            assert_eq!(v.why, EVAL_EXPR);
+        }
+        assert_eq!(judge("requests", "get").tier, Tier::High);
+        // The classes themselves, and harmless methods, are unchanged.
+        assert_eq!(judge("pathlib", "Path").tier, Tier::Allowed);
+        assert_eq!(judge("pathlib", "PosixPath").tier, Tier::Allowed);
+        assert_eq!(judge("pathlib", "Path.joinpath").tier, Tier::Unknown);
+        assert_eq!(judge("pathlib", "Path.write_textual").tier, Tier::Unknown);
+        assert_eq!(judge("numpy", "ndarray").tier, Tier::Allowed);
+        assert_eq!(judge("numpy", "saved_thing").tier, Tier::Unknown);
+        assert_eq!(judge("sympy", "Symbol").tier, Tier::Unknown);
+        assert_eq!(judge("pandas", "DataFrame").tier, Tier::Unknown);
     }
 }

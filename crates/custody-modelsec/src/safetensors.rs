@@ -36,13 +36,23 @@ const CODE_MARKERS: &[&str] = &[
 
 pub(crate) fn analyze(ctx: &mut Ctx, b: &[u8], file_len: u64, member: Option<&str>, depth: u32) {
     let Some(n) = b.get(..8).and_then(|s| <[u8; 8]>::try_from(s).ok()).map(u64::from_le_bytes) else { return };
-    if n > MAX_HEADER || n.saturating_add(8) > file_len {
+    if n.saturating_add(8) > file_len {
+        // Not a safetensors file anyone can load, and not one we can read: whatever follows the
+        // length field is unaccounted for, so it is never reported as clean.
+        ctx.uninspectable(
+            member,
+            format!("safetensors header length {n} is larger than the file ({file_len} bytes)"),
+            "loaders refuse it and naive readers allocate what it says; the header and data cannot be located",
+        );
+        return;
+    }
+    if n > MAX_HEADER {
         ctx.add(
             codes::ST_HEADER,
             None,
             member,
             Some(0),
-            format!("safetensors header length {n} is larger than the limit or the file ({file_len} bytes)"),
+            format!("safetensors header length {n} is larger than the {MAX_HEADER}-byte limit"),
             "loaders refuse it, while naive readers allocate what it says",
         );
         return;
@@ -170,5 +180,32 @@ fn metadata(ctx: &mut Ctx, v: &Value, member: Option<&str>) {
                 "metadata is meant for short strings; large values hide data",
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::codes;
+
+    fn st(n: u64, rest: &[u8]) -> Vec<u8> {
+        [n.to_le_bytes().as_slice(), rest].concat()
+    }
+
+    #[test]
+    fn header_length_beyond_the_file_is_uninspectable_not_medium() {
+        for n in [3, 1 << 20, 1 << 40, u64::MAX - 7, u64::MAX] {
+            let b = st(n, b"{}");
+            let a = crate::analyze("m.safetensors", &b, b.len() as u64);
+            assert!(!a.inspected, "{n}: {:?}", a.findings);
+            assert!(a.findings.iter().any(|f| f.code == codes::ZIP_UNINSPECTABLE), "{n}: {:?}", a.findings);
+            assert!(!a.findings.iter().any(|f| f.code == codes::ST_HEADER), "{n}: {:?}", a.findings);
+        }
+        // Exactly the file: inspected, clean.
+        let b = st(2, b"{}");
+        let a = crate::analyze("m.safetensors", &b, b.len() as u64);
+        assert!(a.inspected && a.findings.is_empty(), "{:?}", a.findings);
+        // Within the file but past the bytes we were given: still uninspectable.
+        let a = crate::analyze("m.safetensors", &b[..9], b.len() as u64);
+        assert!(!a.inspected, "{:?}", a.findings);
     }
 }

@@ -124,3 +124,76 @@ fn builtins_outside_the_safe_set_are_high() {
     let a = analyze(&Pickle::proto(2).global("builtins", "set").empty_tuple().reduce().stop());
     assert!(a.findings.is_empty());
 }
+
+/// The message of the one critical finding, or a panic listing what was found.
+fn critical_message(b: &[u8]) -> String {
+    let a = analyze(b);
+    a.findings
+        .iter()
+        .find(|f| f.code == codes::PKL_CRITICAL)
+        .map(|f| f.message.clone())
+        .unwrap_or_else(|| panic!("no critical finding: {:?}", a.findings))
+}
+
+#[test]
+fn module_aliases_are_resolved_through_global_stack_global_and_memo() {
+    // STACK_GLOBAL with the dotted name.
+    let m = critical_message(&Pickle::proto(4).stack_global("random", "_os.system").s("id").tuple1().reduce().stop());
+    assert!(m.contains("`random._os.system` (which is `os.system`)"), "{m}");
+    // GLOBAL in a protocol-4 stream (which resolves dotted names too).
+    let m = critical_message(&Pickle::proto(4).global("enum", "bltns.exec").x("1").tuple1().reduce().stop());
+    assert!(m.contains("(which is `builtins.exec`)"), "{m}");
+    // STACK_GLOBAL operands assembled through the memo.
+    let b =
+        Pickle::proto(4).s("argparse").memoize().pop().s("_os.system").memoize().pop().get(0).get(1).op(0x93).stop();
+    let m = critical_message(&b);
+    assert!(m.contains("argparse._os.system"), "{m}");
+}
+
+#[test]
+fn module_aliases_are_followed_through_getattr() {
+    // getattr(tempfile._os, 'system'): the module object is already critical, and the
+    // attribute the call reaches is reported as its own import.
+    let b = Pickle::proto(4)
+        .stack_global("builtins", "getattr")
+        .stack_global("tempfile", "_os")
+        .s("system")
+        .tuple2()
+        .reduce()
+        .s("id")
+        .tuple1()
+        .reduce()
+        .stop();
+    let a = analyze(&b);
+    let r = a.pickle.expect("report");
+    let g: Vec<&str> = r.streams[0].imports.iter().map(|i| i.global.as_str()).collect();
+    assert!(g.contains(&"tempfile._os.system"), "{g:?}");
+    // The getattr callee itself reached through an alias (enum.bltns.getattr) is followed.
+    let b = Pickle::proto(4)
+        .stack_global("enum", "bltns.getattr")
+        .stack_global("random", "Random")
+        .s("__init__")
+        .tuple2()
+        .reduce()
+        .stop();
+    let a = analyze(&b);
+    let r = a.pickle.expect("report");
+    let i = r.streams[0].imports.iter().find(|i| i.global == "random.Random.__init__").expect("followed");
+    assert_eq!(i.via, "builtins.getattr");
+    assert_eq!(i.verdict, "critical");
+}
+
+#[test]
+fn aliases_do_not_flag_ordinary_names() {
+    for b in [
+        Pickle::proto(2).global("collections", "OrderedDict").empty_tuple().reduce().stop(),
+        Pickle::proto(4).stack_global("collections", "OrderedDict").empty_tuple().reduce().stop(),
+        Pickle::proto(2).global("pathlib", "PosixPath").x("a").tuple1().reduce().stop(),
+    ] {
+        let a = analyze(&b);
+        assert!(a.findings.is_empty(), "{:?}", a.findings);
+    }
+    // Unknown names in the aliased modules stay unknown (medium), not worse.
+    let a = analyze(&Pickle::proto(2).global("random", "Random").empty_tuple().reduce().stop());
+    assert_eq!(a.max_severity(), Some(custody_core::Severity::Medium));
+}
