@@ -18,3 +18,4 @@ mod records_input;
 mod scan;
 mod scan_evasion;
 mod snapshots;
+mod system;
