@@ -796,7 +796,11 @@ pub(crate) fn standalone(ctx: &mut Ctx, b: &[u8], member: Option<&str>, name: &s
     };
     let mut found = Vec::new();
     templates_in(&doc, "", 0, &mut found);
-    if found.is_empty() && ext != "json" && text.contains("chat_template:") {
+    let yaml_key = |l: &str| {
+        let l = l.trim_start().trim_start_matches("- ").trim_start();
+        ["chat_template:", "\"chat_template\":", "'chat_template':"].iter().any(|k| l.starts_with(k))
+    };
+    if found.is_empty() && ext != "json" && text.lines().any(yaml_key) {
         // A key the YAML reader (a subset) skipped: the template was not read, so it is not
         // known to be safe. (JSON parsed exactly: a `chat_template` it lacks is not there.)
         ctx.uninspectable(member, "file mentions chat_template but no template could be read from it", why);
@@ -851,6 +855,7 @@ mod tests {
             ("gen.json", serde_json::json!({ "chat_template": BENIGN }).to_string()),
             ("other.json", "{\"chat_template\": null, \"x\": 1}".to_string()),
             ("other.yaml", "name: no template here\n".to_string()),
+            ("commented.yaml", "# chat_template: set by the server\nname: x\n".to_string()),
         ] {
             assert_eq!(codes(name, b.as_bytes()), (Vec::<String>::new(), true), "{name}");
         }
@@ -864,6 +869,8 @@ mod tests {
             ("gen.json", b"{\"chat_template\": \"x\", oops".to_vec()),
             ("x.j2", b"\xff\xfe{{ x }}".to_vec()),
             ("serve.yaml", format!("chat_template: {}\n", serde_json::Value::String("{% if x %}".into())).into_bytes()),
+            // A `chat_template` key whose value the YAML reader does not give as text.
+            ("odd.yaml", b"chat_template:\n  default: x\n".to_vec()),
         ] {
             let (c, inspected) = codes(name, &b);
             assert!(!inspected && !c.is_empty(), "{name}: {c:?}");
