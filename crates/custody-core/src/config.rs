@@ -519,7 +519,7 @@ pub fn register(
     if !cfg.systems.iter().any(|s| s.name == system) {
         let known: Vec<&str> = cfg.systems.iter().map(|s| s.name.as_str()).collect();
         return Err(err(format!(
-            "no system `{system}`; declared systems: {}",
+            "no system `{system}`; declared systems: {} (declare one with `custody system add NAME --exposure internal|external-api|public --use TEXT`)",
             if known.is_empty() { "none".to_string() } else { known.join(", ") }
         )));
     }

@@ -32,7 +32,8 @@ fn a_fresh_project_adds_a_system_then_registers_to_it() {
     ok(&custody(root, &["init", "--quiet"]));
     let before = entries(root).len();
     // Before: register has no system to add to.
-    fails(&custody(root, &["register", "chat", "--asset", "models/**"]), 2);
+    let e = fails(&custody(root, &["register", "chat", "--asset", "models/**"]), 2);
+    assert!(e.contains("declared systems: none") && e.contains("custody system add"), "{e}");
     let o = ok(&custody(
         root,
         &["system", "add", "chat", "--exposure", "public", "--use", "answer customers", "--description", "the bot"],
