@@ -4,6 +4,7 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use custody_core::config::Exposure;
 use custody_core::{Modality, Party, Phase, Role, Severity};
 use std::path::PathBuf;
 
@@ -70,6 +71,9 @@ pub enum Command {
     /// The connections the last scan found: code → models, datasets, prompts and AI services,
     /// adapters → base models, models → training data.
     Graph(GraphArgs),
+    /// Declare an AI system in custody.toml (keeping its comments).
+    #[command(subcommand)]
+    System(SystemCommand),
     /// Declare in custody.toml which assets and services a system uses.
     Register(RegisterArgs),
     /// The rules behind findings: code, severity, why it matters, how to fix it.
@@ -359,6 +363,31 @@ pub enum GraphFormat {
 pub struct GraphArgs {
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SystemCommand {
+    /// Add a system to custody.toml; refused if the name is already declared.
+    Add(SystemAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SystemAddArgs {
+    /// The system's name, unique in custody.toml.
+    pub name: String,
+    /// How far it is exposed.
+    #[arg(long, value_name = "EXPOSURE", value_parser = exposure_parser())]
+    pub exposure: Exposure,
+    /// What it is for (its intended use).
+    #[arg(long = "use", value_name = "TEXT")]
+    pub intended_use: String,
+    /// A short description.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub description: String,
+}
+
+fn exposure_parser() -> impl TypedValueParser<Value = Exposure> {
+    PossibleValuesParser::new(Exposure::ALL.map(Exposure::as_str)).try_map(|s| Exposure::parse(&s))
 }
 
 #[derive(Debug, Args)]

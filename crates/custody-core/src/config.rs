@@ -519,7 +519,7 @@ pub fn register(
     if !cfg.systems.iter().any(|s| s.name == system) {
         let known: Vec<&str> = cfg.systems.iter().map(|s| s.name.as_str()).collect();
         return Err(err(format!(
-            "no system `{system}`; declared systems: {}",
+            "no system `{system}`; declared systems: {} (declare one with `custody system add NAME --exposure internal|external-api|public --use TEXT`)",
             if known.is_empty() { "none".to_string() } else { known.join(", ") }
         )));
     }
@@ -556,6 +556,48 @@ pub fn register(
     Ok((out, added))
 }
 
+/// Appends a `[[system]]` table declaring `system` to the text of a custody.toml, keeping its
+/// comments and layout. Refuses a name already declared; the result is checked with
+/// [`Config::parse`], so what is written is what every other command reads.
+pub fn add_system(text: &str, file: &str, system: &System) -> Result<String, ConfigError> {
+    let cfg = Config::parse(text, file)?;
+    let err = |message: String| ConfigError { file: file.to_string(), line: 1, column: 1, message };
+    if cfg.systems.iter().any(|s| s.name == system.name) {
+        return Err(err(format!(
+            "system `{}` is already declared; `custody register {}` adds assets and services to it",
+            system.name, system.name
+        )));
+    }
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| err(e.to_string()))?;
+    if doc.get("system").is_none() {
+        doc.insert("system", toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
+    }
+    let tables = doc
+        .get_mut("system")
+        .and_then(|s| s.as_array_of_tables_mut())
+        .ok_or_else(|| err("`system` is not written as [[system]] tables; edit the file by hand".into()))?;
+    let mut table = toml_edit::Table::new();
+    table.insert("name", toml_edit::value(system.name.as_str()));
+    if !system.description.is_empty() {
+        table.insert("description", toml_edit::value(system.description.as_str()));
+    }
+    table.insert("intended_use", toml_edit::value(system.intended_use.as_str()));
+    table.insert("exposure", toml_edit::value(system.exposure.as_str()));
+    tables.push(table);
+    let mut out = doc.to_string();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    let parsed = Config::parse(&out, file)?;
+    // The parser read back exactly the system we meant to add, and nothing else changed.
+    let mut expected = cfg.systems.clone();
+    expected.push(system.clone());
+    if parsed.systems != expected {
+        return Err(err(format!("system `{}` could not be added as declared; edit the file by hand", system.name)));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod register_tests {
     use super::*;
@@ -572,6 +614,48 @@ mod register_tests {
         assert_eq!(c.systems[0].services, vec!["openai"]);
         let (t2, n2) = register(&t, "c", "s", &["models/**".into()], &[]).expect("again");
         assert_eq!((t2, n2), (t, 0));
+    }
+
+    fn sys(name: &str) -> System {
+        System {
+            name: name.into(),
+            description: "d \"q\"".into(),
+            intended_use: "answer questions".into(),
+            exposure: Exposure::Public,
+            ..System::default()
+        }
+    }
+
+    #[test]
+    fn add_system_appends_keeps_comments_and_refuses_duplicates() {
+        let t = add_system(TEXT, "c", &sys("chat")).expect("add");
+        assert!(t.starts_with(TEXT.trim_end()) && t.contains("# keep me") && t.contains("# inline"), "{t}");
+        let c = Config::parse(&t, "c").expect("valid");
+        assert_eq!(c.systems.len(), 2);
+        assert_eq!(c.systems[1], sys("chat"));
+        let e = add_system(&t, "c", &sys("chat")).unwrap_err();
+        assert!(e.message.contains("already declared"), "{e}");
+        let e = add_system(&t, "c", &sys("s")).unwrap_err();
+        assert!(e.message.contains("already declared"), "{e}");
+        // The new system can be registered to at once.
+        let (_, n) = register(&t, "c", "chat", &["models/**".into()], &[]).expect("register");
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn add_system_to_a_file_without_systems_and_with_tables_after() {
+        let text = "[organisation]\nname = \"A\"\nroles = [\"developer\"]\n\n[gate]\nfail_on = \"none\" # mine\n";
+        let t = add_system(text, "c", &sys("first")).expect("add");
+        let c = Config::parse(&t, "c").expect("valid");
+        assert_eq!((c.systems, c.gate.fail_on.as_str()), (vec![sys("first")], "none"));
+        assert!(t.contains("# mine"), "{t}");
+        let e = add_system(text, "c", &sys(" ")).unwrap_err();
+        assert!(e.message.contains("empty name"), "{e}");
+        let inline =
+            "system = [{name = \"x\", exposure = \"public\"}]\n[organisation]\nname = \"A\"\nroles = [\"developer\"]\n";
+        assert!(Config::parse(inline, "c").is_ok());
+        let e = add_system(inline, "c", &sys("y")).unwrap_err();
+        assert!(e.message.contains("by hand"), "{e}");
     }
 
     #[test]

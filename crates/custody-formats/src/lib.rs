@@ -53,6 +53,7 @@ mod tflite;
 mod tfrecord;
 mod util;
 mod yaml;
+pub use yaml::to_json as yaml_to_json;
 pub mod zip;
 
 #[cfg(any(test, feature = "fixtures"))]

@@ -38,6 +38,23 @@ impl Y {
     }
 }
 
+impl Y {
+    fn into_json(self) -> serde_json::Value {
+        match self {
+            Y::Null => serde_json::Value::Null,
+            Y::Str(s) => serde_json::Value::String(s),
+            Y::List(l) => serde_json::Value::Array(l.into_iter().map(Y::into_json).collect()),
+            // A repeated key: the last one wins, as in [`Y::get`].
+            Y::Map(m) => serde_json::Value::Object(m.into_iter().map(|(k, v)| (k, v.into_json())).collect()),
+        }
+    }
+}
+
+/// A document of the subset [`parse`] reads, as a JSON value (every scalar a string).
+pub fn to_json(text: &str) -> serde_json::Value {
+    parse(text).into_json()
+}
+
 #[derive(Debug, Clone)]
 struct Line<'a> {
     indent: usize,

@@ -13,8 +13,6 @@ fn ext_of(name: &str) -> String {
     }
 }
 
-const TEMPLATE_FILES: &[&str] = &["tokenizer_config.json", "chat_template.json"];
-
 /// Analyse `b` by what it is. Returns the format.
 pub(crate) fn dispatch(
     ctx: &mut Ctx,
@@ -64,9 +62,7 @@ pub(crate) fn dispatch(
                     format!("{kind}-compressed or archived content: custody cannot look inside, so it is not known to be safe"),
                     "joblib, tar and other compressors wrap pickles that loaders decompress and run",
                 );
-            } else if TEMPLATE_FILES.iter().any(|t| name.ends_with(t))
-                || matches!(ext.as_str(), "jinja" | "jinja2" | "j2")
-            {
+            } else if crate::jinja::is_template_source(name, b) {
                 crate::jinja::standalone(ctx, b, member, name);
             }
         }

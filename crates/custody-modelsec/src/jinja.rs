@@ -678,6 +678,9 @@ pub(crate) fn template(ctx: &mut Ctx, src: &str, member: Option<&str>, offset: O
             .with_evidence(crate::pickle::preview(&why));
             f.location.line = None;
             ctx.push(f);
+            // What the parser rejects may still render in the engine that loads it: the file
+            // is not known to be safe (`CUS-FMT-004`), whatever the text search finds.
+            ctx.inspected = false;
             lexical(src)
         }
     };
@@ -692,34 +695,119 @@ pub(crate) fn template(ctx: &mut Ctx, src: &str, member: Option<&str>, offset: O
     }
 }
 
-/// `tokenizer_config.json` / `chat_template.json` (a string or a list of `{name, template}`)
-/// or a bare `.jinja` file.
-pub(crate) fn standalone(ctx: &mut Ctx, b: &[u8], member: Option<&str>, name: &str) {
-    if b.len() > custody_formats::limits::MAX_JSON {
+/// Files whose whole text is a template: rendered by a loader as it is.
+const TEMPLATE_EXTENSIONS: &[&str] = &["jinja", "jinja2", "j2", "template"];
+/// Configurations read by name whatever their content.
+const TEMPLATE_FILES: &[&str] = &["tokenizer_config.json", "chat_template.json"];
+/// How deep in a JSON or YAML document a `chat_template` key is looked for.
+const MAX_KEY_DEPTH: u32 = 16;
+/// How many templates of one file are analysed.
+const MAX_TEMPLATES: usize = 64;
+
+fn ext_of(name: &str) -> String {
+    name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default()
+}
+
+/// Whether `custody inspect` and `custody scan` analyse the file `name` (of which `head` is
+/// the start) as chat templates: a `.jinja` / `.jinja2` / `.j2` / `.template` file, a
+/// tokenizer or chat-template config, or any JSON or YAML file that mentions `chat_template`.
+pub fn is_template_source(name: &str, head: &[u8]) -> bool {
+    let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let ext = ext_of(name);
+    TEMPLATE_EXTENSIONS.contains(&ext.as_str())
+        || TEMPLATE_FILES.iter().any(|t| name.ends_with(t))
+        || (matches!(ext.as_str(), "json" | "yaml" | "yml") && memchr::memmem::find(head, b"chat_template").is_some())
+}
+
+/// What findings call a file's format: the format custody reads it as, else `chat template`
+/// for a [template source](is_template_source), else `format`. One label for scan and inspect.
+pub fn format_label(name: &str, head: &[u8], format: Option<custody_formats::Format>) -> &'static str {
+    match format {
+        Some(f) => f.as_str(),
+        None if is_template_source(name, head) => "chat template",
+        None => "format",
+    }
+}
+
+/// Every `chat_template` in a JSON or YAML document, at any depth: a string, or a list of
+/// `{name, template}` (as Hugging Face writes several). Each with its member name.
+fn templates_in(v: &serde_json::Value, path: &str, depth: u32, out: &mut Vec<(String, String)>) {
+    if depth > MAX_KEY_DEPTH || out.len() >= MAX_TEMPLATES {
         return;
     }
-    let Ok(text) = std::str::from_utf8(b) else { return };
-    if !name.ends_with(".json") {
-        template(ctx, text, member, None);
-        return;
-    }
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else { return };
-    match v.get("chat_template") {
-        Some(serde_json::Value::String(t)) => {
-            let m = crate::ctx::join(member, "chat_template");
-            template(ctx, t, Some(&m), None);
-        }
-        Some(serde_json::Value::Array(list)) => {
-            for item in list.iter().take(64) {
-                if let (Some(n), Some(t)) =
-                    (item.get("name").and_then(|x| x.as_str()), item.get("template").and_then(|x| x.as_str()))
-                {
-                    let m = crate::ctx::join(member, &format!("chat_template.{n}"));
-                    template(ctx, t, Some(&m), None);
+    let here = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                let p = here(k);
+                match (k.as_str(), x) {
+                    ("chat_template", serde_json::Value::String(t)) => out.push((p, t.clone())),
+                    ("chat_template", serde_json::Value::Array(list))
+                        if list.iter().any(|i| i.get("template").is_some_and(|t| t.is_string())) =>
+                    {
+                        for item in list {
+                            if let Some(t) = item.get("template").and_then(|t| t.as_str()) {
+                                let n = item.get("name").and_then(|n| n.as_str()).unwrap_or("?");
+                                out.push((format!("{p}.{n}"), t.to_string()));
+                            }
+                        }
+                    }
+                    _ => templates_in(x, &p, depth + 1, out),
                 }
             }
         }
+        serde_json::Value::Array(l) => {
+            for (i, x) in l.iter().enumerate() {
+                templates_in(x, &here(&i.to_string()), depth + 1, out);
+            }
+        }
         _ => {}
+    }
+    out.truncate(MAX_TEMPLATES);
+}
+
+/// A file [`is_template_source`] accepts: a bare template, or the `chat_template`s of a JSON or
+/// YAML document. What cannot be read as such (not UTF-8, too large, a document that does not
+/// parse or whose `chat_template` is not text) is reported as not inspected, never as clean.
+pub(crate) fn standalone(ctx: &mut Ctx, b: &[u8], member: Option<&str>, name: &str) {
+    let why = "a chat template custody cannot read may hold template injection";
+    if b.len() > custody_formats::limits::MAX_JSON {
+        ctx.uninspectable(member, "chat template file is too large to analyse", why);
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(b) else {
+        ctx.uninspectable(member, "chat template file is not UTF-8 text", why);
+        return;
+    };
+    let ext = ext_of(name);
+    let doc = match ext.as_str() {
+        "json" => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.uninspectable(member, format!("JSON file with a chat template does not parse: {e}"), why);
+                return;
+            }
+        },
+        "yaml" | "yml" => custody_formats::yaml_to_json(text),
+        _ => {
+            template(ctx, text, member, None);
+            return;
+        }
+    };
+    let mut found = Vec::new();
+    templates_in(&doc, "", 0, &mut found);
+    let yaml_key = |l: &str| {
+        let l = l.trim_start().trim_start_matches("- ").trim_start();
+        ["chat_template:", "\"chat_template\":", "'chat_template':"].iter().any(|k| l.starts_with(k))
+    };
+    if found.is_empty() && ext != "json" && text.lines().any(yaml_key) {
+        // A key the YAML reader (a subset) skipped: the template was not read, so it is not
+        // known to be safe. (JSON parsed exactly: a `chat_template` it lacks is not there.)
+        ctx.uninspectable(member, "file mentions chat_template but no template could be read from it", why);
+    }
+    for (key, t) in found {
+        let m = crate::ctx::join(member, &key);
+        template(ctx, &t, Some(&m), None);
     }
 }
 
@@ -735,5 +823,66 @@ mod tests {
         );
         assert_eq!(strip_hf_tags("{%}{% generation"), "{%}{% generation");
         assert_eq!(strip_hf_tags("{%}x%}"), "{%}x%}");
+    }
+
+    const SSTI: &str = "{{ cycler.__init__.__globals__.os.popen('id').read() }}";
+    const BENIGN: &str = "{% for m in messages %}{{ m.role }}: {{ m.content }}{% endfor %}";
+
+    fn codes(name: &str, b: &[u8]) -> (Vec<String>, bool) {
+        let a = crate::analyze(name, b, b.len() as u64);
+        (a.findings.iter().map(|f| f.code.as_str().to_string()).collect(), a.inspected)
+    }
+
+    #[test]
+    fn templates_anywhere_are_analysed() {
+        let json = serde_json::json!({ "a": { "chat_template": [{ "name": "tool", "template": SSTI }] } }).to_string();
+        let yaml_block = format!("model: m\nchat_template: |\n  {SSTI}\n");
+        let yaml_quoted = format!("chat_template: {}\n", serde_json::Value::String(SSTI.into()));
+        for (name, b) in [
+            ("x.jinja", SSTI.to_string()),
+            ("x.j2", SSTI.to_string()),
+            ("x.template", SSTI.to_string()),
+            ("gen.json", json),
+            ("serve.yaml", yaml_block),
+            ("serve.yml", yaml_quoted),
+        ] {
+            let (c, inspected) = codes(name, b.as_bytes());
+            assert!(c.iter().any(|x| x == "CUS-JJA-001") && inspected, "{name}: {c:?}");
+        }
+        for (name, b) in [
+            ("x.j2", BENIGN.to_string()),
+            ("serve.yaml", format!("chat_template: {}\n", serde_json::Value::String(BENIGN.into()))),
+            ("gen.json", serde_json::json!({ "chat_template": BENIGN }).to_string()),
+            ("other.json", "{\"chat_template\": null, \"x\": 1}".to_string()),
+            ("other.yaml", "name: no template here\n".to_string()),
+            ("commented.yaml", "# chat_template: set by the server\nname: x\n".to_string()),
+        ] {
+            assert_eq!(codes(name, b.as_bytes()), (Vec::<String>::new(), true), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_template_that_cannot_be_read_is_not_inspected() {
+        // Rejected by the parser, a document that does not parse, not text: never clean.
+        for (name, b) in [
+            ("x.jinja", b"{% if messages %}{{ x }".to_vec()),
+            ("gen.json", b"{\"chat_template\": \"x\", oops".to_vec()),
+            ("x.j2", b"\xff\xfe{{ x }}".to_vec()),
+            ("serve.yaml", format!("chat_template: {}\n", serde_json::Value::String("{% if x %}".into())).into_bytes()),
+            // A `chat_template` key whose value the YAML reader does not give as text.
+            ("odd.yaml", b"chat_template:\n  default: x\n".to_vec()),
+        ] {
+            let (c, inspected) = codes(name, &b);
+            assert!(!inspected && !c.is_empty(), "{name}: {c:?}");
+        }
+    }
+
+    #[test]
+    fn which_files_are_template_sources() {
+        assert!(is_template_source("a/b/Prompt.J2", b""));
+        assert!(is_template_source("tokenizer_config.json", b"{}"));
+        assert!(is_template_source("c.yml", b"chat_template: x"));
+        assert!(!is_template_source("c.yml", b"x: y"));
+        assert!(!is_template_source("c.txt", b"chat_template"));
     }
 }

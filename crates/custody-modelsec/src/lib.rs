@@ -38,6 +38,7 @@ pub mod fixtures;
 
 pub use ctx::MAX_FINDINGS;
 pub use file::{EXTENSION_ONLY, Examined, examine, merge, parse_as};
+pub use jinja::{format_label, is_template_source};
 pub use pickle::{CallReport, ImportReport, PickleReport, StreamReport};
 
 use custody_core::Finding;

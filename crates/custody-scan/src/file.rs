@@ -187,9 +187,15 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
             || actual == Some(Format::Pickle)
             || claimed.is_some_and(|c| c.is_model() || c == Format::Pickle)
             || sec.format.is_some()
+            || custody_modelsec::is_template_source(&name, data)
         {
             // One merge for `custody scan` and `custody inspect` (custody_modelsec::examine).
-            custody_modelsec::merge(&f.rel, data.len(), f.size, claimed, &format, &sec, &mut res.findings);
+            // A template source custody reads as no format is named as `custody inspect` names it.
+            let label = match parse_as.or(claimed) {
+                None if custody_modelsec::is_template_source(&name, data) => "chat template",
+                _ => format.as_str(),
+            };
+            custody_modelsec::merge(&f.rel, data.len(), f.size, claimed, label, &sec, &mut res.findings);
         }
         if matches!(actual, Some(Format::SevenZip | Format::Gzip)) {
             res.findings.push(Finding::new(
@@ -206,11 +212,11 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
             res.sha256 = Some(sha256_hex(&bytes));
         }
         // Not an asset, but what a loader may still open: an archive (a renamed PyTorch zip, a
-        // zip of pickles) or a tokenizer config whose chat template is rendered. Analysed as
+        // zip of pickles) or a chat template (a template file, a JSON or YAML config with a
+        // `chat_template`) that is rendered. Analysed as
         // `custody inspect` would, so a scan never misses what inspect finds.
         let container = matches!(content, Some(Format::Zip | Format::Gzip | Format::SevenZip));
-        let template =
-            ext == "json" && whole && std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("\"chat_template\""));
+        let template = custody_modelsec::is_template_source(&name, &bytes);
         if container || template {
             let read = if whole {
                 None
@@ -225,7 +231,7 @@ fn inspect_file(f: &WalkedFile, res: &mut FileResult) -> bool {
                 }
             };
             let data: &[u8] = read.as_deref().unwrap_or(&bytes);
-            let shown = content.or(claimed).map_or("format", Format::as_str);
+            let shown = custody_modelsec::format_label(&name, data, content.or(claimed));
             let claims = claims(&f.rel, &ext, content, claimed);
             let e = custody_modelsec::examine(&f.rel, data, f.size, content, claimed, shown, claims);
             if !e.findings.is_empty() {

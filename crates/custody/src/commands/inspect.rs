@@ -39,7 +39,7 @@ pub fn run(args: &InspectArgs, out: &mut Output) -> CmdResult {
     let shown = path.to_string_lossy().into_owned();
     // The same findings `custody scan` records for this file (custody_modelsec::examine).
     let (parse_as, claimed) = custody_modelsec::parse_as(&shown, &bytes);
-    let name = parse_as.or(claimed).map_or("format", Format::as_str);
+    let name = custody_modelsec::format_label(&shown, &bytes, parse_as.or(claimed));
     // What the name claims against what the content is, as a scan reports it.
     let content = custody_formats::sniff(&bytes[..bytes.len().min(64 << 10)]);
     let claims = custody_scan::claim_findings(&shown, content, claimed);

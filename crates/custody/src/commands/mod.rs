@@ -15,6 +15,7 @@ mod records;
 mod register;
 mod rules;
 mod scan;
+mod system;
 mod threats;
 
 use crate::failure::CmdResult;
@@ -35,6 +36,7 @@ fn changes_store(c: &Command) -> bool {
         c,
         Command::Init(_)
             | Command::Scan(_)
+            | Command::System(_)
             | Command::Register(_)
             | Command::Data(_)
             | Command::Approve(_)
@@ -72,6 +74,7 @@ fn dispatch(cli: &Cli, out: &mut Output) -> CmdResult {
         Command::Applicable(args) => applicable::run(&cli.global, args, out),
         Command::Scan(args) => scan::run(&cli.global, args, out),
         Command::Graph(args) => graph::run(&cli.global, args, out),
+        Command::System(cmd) => system::run(&cli.global, cmd, out),
         Command::Register(args) => register::run(&cli.global, args, out),
         Command::Rules(args) => rules::run(args, out),
         Command::Keygen(args) => attest::keygen(args, out),

@@ -17,4 +17,6 @@ mod ownership;
 mod records_input;
 mod scan;
 mod scan_evasion;
+mod scan_templates;
 mod snapshots;
+mod system;
