@@ -32,7 +32,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Version of what a cached [`FileResult`] means. Bump it whenever classification, parsing or
 /// detection changes, so a re-scan by a newer custody does not reuse an older custody's results.
-pub const CACHE_VERSION: u32 = 5;
+pub const CACHE_VERSION: u32 = 6;
 
 /// Bytes of a file kept in memory for metadata inspection; beyond this only a prefix is parsed.
 pub const INSPECT_LIMIT: u64 = 48 << 20;
