@@ -759,8 +759,12 @@ fn inventory(ctx: &Ctx<'_>) -> Auto {
         };
         systems.insert(s.name.clone(), st);
     }
-    let mut closes: Vec<String> =
-        scan.shadow_assets.iter().take(2).map(|p| format!("custody register SYSTEM --asset {p}")).collect();
+    let mut closes: Vec<String> = Vec::new();
+    // With no system declared yet, `register` has nothing to register to: declare one first.
+    if ctx.input.systems.is_empty() && (!scan.shadow_assets.is_empty() || !scan.shadow_services.is_empty()) {
+        closes.push("custody system add NAME --exposure internal|external-api|public --use TEXT".into());
+    }
+    closes.extend(scan.shadow_assets.iter().take(2).map(|p| format!("custody register SYSTEM --asset {p}")));
     closes.extend(scan.shadow_services.iter().take(2).map(|p| format!("custody register SYSTEM --service {p}")));
     closes.extend(scan.missing.iter().take(2).map(|(s, p)| format!("fix or drop `{p}` of system {s} in custody.toml")));
     let shadow = scan.shadow_assets.len() + scan.shadow_services.len();

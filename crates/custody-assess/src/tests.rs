@@ -199,6 +199,12 @@ fn inventory_rule() {
     let mut none = sample();
     none.scan = None;
     assert_eq!(status(&none, "5.2.1-1"), Status::Gap);
+    // Shadow AI with no system declared: the way out starts with declaring one.
+    let close = |i: &AssessInput| run(i).provision("5.2.1-1").and_then(|p| p.close.clone()).unwrap_or_default();
+    assert!(!close(&i).contains("custody system add"), "{}", close(&i));
+    let mut no_systems = sample();
+    no_systems.systems.clear();
+    assert!(close(&no_systems).starts_with("custody system add"), "{}", close(&no_systems));
 }
 
 #[test]
