@@ -182,24 +182,8 @@ fn init(dir: &Path) {
 }
 
 fn read_tree(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("ls") {
-            let e = e.expect("entry");
-            if e.file_type().expect("type").is_dir() {
-                stack.push(e.path());
-            } else {
-                let rel = e.path().strip_prefix(root).expect("rel").to_string_lossy().into_owned();
-                // The sidecar cache of a signature is not part of the model.
-                if !rel.ends_with(".cache.json") {
-                    v.push((rel, std::fs::read(e.path()).expect("read")));
-                }
-            }
-        }
-    }
-    v.sort();
-    v
+    // The sidecar cache of a signature is not part of the model.
+    common::tree(root).into_iter().filter(|(rel, _)| !rel.ends_with(".cache.json")).collect()
 }
 
 #[test]

@@ -60,3 +60,22 @@ pub fn json(o: &Output) -> serde_json::Value {
 pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
+
+/// Every file under `root` with its bytes, by relative path (sorted): a model tree to compare.
+pub fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("ls") {
+            let e = e.expect("entry");
+            if e.file_type().expect("type").is_dir() {
+                stack.push(e.path());
+            } else {
+                let rel = e.path().strip_prefix(root).expect("rel").to_string_lossy().into_owned();
+                v.push((rel, std::fs::read(e.path()).expect("read")));
+            }
+        }
+    }
+    v.sort();
+    v
+}

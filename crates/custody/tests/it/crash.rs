@@ -84,24 +84,6 @@ fn write_model(dir: &Path, seed: u64) {
     std::fs::write(m.join("config.json"), format!("{{\"seed\": {seed}}}\n")).expect("w");
 }
 
-fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("ls") {
-            let e = e.expect("entry");
-            if e.file_type().expect("type").is_dir() {
-                stack.push(e.path());
-            } else {
-                let rel = e.path().strip_prefix(root).expect("rel").to_string_lossy().into_owned();
-                v.push((rel, std::fs::read(e.path()).expect("read")));
-            }
-        }
-    }
-    v.sort();
-    v
-}
-
 /// The audit log verifies, or reports only entries appended by a command that was killed
 /// before it signed its checkpoint.
 fn audit_is_sound(dir: &Path) {
@@ -146,10 +128,10 @@ fn snapshot_and_restore_killed_at_random_points_lose_nothing_and_leave_nothing()
     code_is(&custody(dir, &["keygen"]), 0);
 
     write_model(dir, 1);
-    let a = tree(&dir.join("model"));
+    let a = common::tree(&dir.join("model"));
     let took_snapshot = ok_timed(dir, &snap("a"));
     write_model(dir, 2);
-    let b = tree(&dir.join("model"));
+    let b = common::tree(&dir.join("model"));
     code_is(&custody(dir, &snap("b")), 0);
     code_is(&custody(dir, &["restore", "a", "target"]), 0);
     let took_restore = ok_timed(dir, &["restore", "b", "target", "--force"]);
@@ -170,7 +152,7 @@ fn snapshot_and_restore_killed_at_random_points_lose_nothing_and_leave_nothing()
         let (name, next) = if current == a { ("b", &b) } else { ("a", &a) };
         kill_after(dir, &["restore", name, "target", "--force"], rng.point(took_restore, 0.0, 1.1));
         assert!(dir.join("target").is_dir(), "the target went missing");
-        let now = tree(&dir.join("target"));
+        let now = common::tree(&dir.join("target"));
         assert!(now == current || now == *next, "the target is neither the old nor the new complete copy");
         current = now;
         audit_is_sound(dir);
@@ -178,7 +160,7 @@ fn snapshot_and_restore_killed_at_random_points_lose_nothing_and_leave_nothing()
 
     // The next complete runs remove what the killed ones left, and the audit log is whole again.
     code_is(&custody(dir, &["restore", "a", "target", "--force"]), 0);
-    assert!(tree(&dir.join("target")) == a);
+    assert!(common::tree(&dir.join("target")) == a);
     assert_eq!(leftovers(dir), Vec::<String>::new());
     write_model(dir, 999);
     code_is(&custody(dir, &snap("final")), 0);
@@ -189,5 +171,5 @@ fn snapshot_and_restore_killed_at_random_points_lose_nothing_and_leave_nothing()
     code_is(&custody(dir, &["audit", "verify"]), 0);
     // Every snapshot the store holds restores and verifies.
     code_is(&custody(dir, &["restore", "final", "final-copy"]), 0);
-    assert!(tree(&dir.join("final-copy")) == tree(&dir.join("model")));
+    assert!(common::tree(&dir.join("final-copy")) == common::tree(&dir.join("model")));
 }
